@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerates engine/io/layouts/*.txt from the reference manifests (goldens/manifest_*.json).
+"""Regenerates engine/assets/*.txt from the reference manifests (goldens/manifest_*.json).
 
 Each line: key, dtype, shape (comma-separated; '-' for a scalar). These are the published
 checkpoint layouts: the exact keys and shapes the real files carry."""
@@ -8,7 +8,7 @@ import pathlib
 import sys
 
 shared = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "../shared")
-out = pathlib.Path(__file__).resolve().parent.parent / "engine" / "io" / "layouts"
+out = pathlib.Path(__file__).resolve().parent.parent / "engine" / "assets"
 for name in ["t3_base", "t3_mtl", "t3_turbo", "s3gen_base", "s3gen_meanflow", "ve"]:
     manifest = json.loads((shared / "goldens" / f"manifest_{name}.json").read_text())
     lines = []

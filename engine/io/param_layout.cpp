@@ -7,11 +7,10 @@
 #include <sstream>
 
 #include "engine/common/error.h"
+#include "engine/io/embedded_assets.h"
 #include "engine/io/pattern_weights.h"
 
 namespace chatterbox::io {
-
-const char* embedded_text(const char* name);  // generated from io/layouts/*.txt
 
 namespace {
 
@@ -67,10 +66,9 @@ const ParamLayout& param_layout(const std::string& name) {
   if (it != cache.end()) return it->second;
   ParamLayout layout;
   if (name == "t3_nano") {
-    const char* turbo = embedded_text("t3_turbo");
-    layout = nano_from_turbo(parse_layout(turbo));
+    layout = nano_from_turbo(parse_layout(embedded_asset("t3_turbo.txt")));
   } else {
-    const char* text = embedded_text(name.c_str());
+    const char* text = embedded_text((name + ".txt").c_str());
     if (!text) fail(ErrorCode::kInvalidArgument, "unknown checkpoint layout '" + name + "'");
     layout = parse_layout(text);
   }

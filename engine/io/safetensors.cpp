@@ -84,22 +84,21 @@ torch::Tensor SafetensorsFile::tensor(const std::string& name) const {
   return torch::from_blob(ptr, e.shape, [keep](void*) {}, options);
 }
 
-void save_safetensors(const std::string& path, const NamedTensors& tensors,
-                      const std::map<std::string, std::string>& metadata) {
+void save_safetensors_streamed(const std::string& path, const std::vector<TensorSpec>& specs,
+                               const std::function<torch::Tensor(size_t)>& produce,
+                               const std::map<std::string, std::string>& metadata) {
   nlohmann::json header = nlohmann::json::object();
   if (!metadata.empty()) header["__metadata__"] = metadata;
-  std::vector<torch::Tensor> prepared;
-  prepared.reserve(tensors.size());
   uint64_t offset = 0;
-  for (const auto& [name, t] : tensors) {
-    if (header.contains(name)) fail(ErrorCode::kInvalidArgument, "duplicate tensor name " + name);
-    torch::Tensor c = t.detach().to(torch::kCPU).contiguous();
-    uint64_t bytes = static_cast<uint64_t>(c.numel()) * c.element_size();
-    header[name] = {{"dtype", st_dtype_name(to_st_dtype(c.scalar_type()))},
-                    {"shape", c.sizes().vec()},
-                    {"data_offsets", {offset, offset + bytes}}};
+  for (const auto& spec : specs) {
+    if (header.contains(spec.name))
+      fail(ErrorCode::kInvalidArgument, "duplicate tensor name " + spec.name);
+    uint64_t bytes = c10::elementSize(spec.dtype);
+    for (int64_t d : spec.shape) bytes *= static_cast<uint64_t>(d);
+    header[spec.name] = {{"dtype", st_dtype_name(to_st_dtype(spec.dtype))},
+                         {"shape", spec.shape},
+                         {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
-    prepared.push_back(c);
   }
   std::string text = header.dump();
   while ((8 + text.size()) % 8 != 0) text.push_back(' ');
@@ -110,8 +109,21 @@ void save_safetensors(const std::string& path, const NamedTensors& tensors,
   for (int i = 0; i < 8; ++i) len_bytes[i] = static_cast<uint8_t>(len >> (8 * i));
   out.write(len_bytes, 8);
   out.write(text.data(), text.size());
-  for (const auto& c : prepared) out.write(c.data_ptr(), c.numel() * c.element_size());
+  for (size_t i = 0; i < specs.size(); ++i) {
+    torch::Tensor c = produce(i).detach().to(torch::kCPU).contiguous();
+    if (c.sizes() != c10::IntArrayRef(specs[i].shape) || c.scalar_type() != specs[i].dtype)
+      fail(ErrorCode::kInternal, "tensor " + specs[i].name + " does not match its declared spec");
+    out.write(c.data_ptr(), c.numel() * c.element_size());
+  }
   out.commit();
+}
+
+void save_safetensors(const std::string& path, const NamedTensors& tensors,
+                      const std::map<std::string, std::string>& metadata) {
+  std::vector<TensorSpec> specs;
+  for (const auto& [name, t] : tensors) specs.push_back({name, t.sizes().vec(), t.scalar_type()});
+  save_safetensors_streamed(
+      path, specs, [&](size_t i) { return tensors[i].second; }, metadata);
 }
 
 }  // namespace chatterbox::io

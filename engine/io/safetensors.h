@@ -4,6 +4,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -43,6 +44,17 @@ using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
 // so a reader never sees a half-written file.
 void save_safetensors(const std::string& path, const NamedTensors& tensors,
                       const std::map<std::string, std::string>& metadata = {});
+
+// Writes a file whose tensors are produced one at a time by `produce(i)` (for specs[i]), so a
+// checkpoint larger than memory can be written. Each produced tensor must match its spec.
+struct TensorSpec {
+  std::string name;
+  std::vector<int64_t> shape;
+  torch::ScalarType dtype;
+};
+void save_safetensors_streamed(const std::string& path, const std::vector<TensorSpec>& specs,
+                               const std::function<torch::Tensor(size_t)>& produce,
+                               const std::map<std::string, std::string>& metadata = {});
 
 torch::ScalarType to_scalar_type(StDType dtype);
 StDType to_st_dtype(torch::ScalarType type);

@@ -1,0 +1,20 @@
+#pragma once
+// Each chatterboxd subcommand registers its options on the CLI11 app and runs when chosen.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace chatterbox::server {
+
+struct GlobalOptions {
+  int threads = 0;  // 0: all cores
+  std::string log_level = "info";
+};
+
+using CommandRunner = std::function<int()>;
+
+// Adds the make-pattern-model subcommand; the returned runner executes it once parsed.
+CommandRunner add_make_pattern_model_command(CLI::App& app, const GlobalOptions& global);
+
+}  // namespace chatterbox::server

@@ -1,0 +1,40 @@
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <memory>
+
+#include "engine/common/variant.h"
+#include "engine/io/pattern_checkpoint.h"
+#include "server/commands/command.h"
+
+namespace chatterbox::server {
+
+CommandRunner add_make_pattern_model_command(CLI::App& app, const GlobalOptions&) {
+  struct Options {
+    std::string variant = "original";
+    std::string out;
+  };
+  auto options = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand(
+      "make-pattern-model",
+      "Write a full-size checkpoint directory of pattern weights (not a trained model: its audio "
+      "is noise) in the published layout of a variant");
+  cmd->add_option("--variant", options->variant, "original, multilingual, turbo, nano or vc")
+      ->capture_default_str();
+  cmd->add_option("--out", options->out, "Directory to write")->required();
+  return [cmd, options]() {
+    if (!*cmd) return -1;
+    Variant variant = parse_variant(options->variant);
+    spdlog::info("writing a pattern {} checkpoint to {}", variant_name(variant), options->out);
+    uint64_t total = 0;
+    for (const auto& file : io::write_pattern_checkpoint(options->out, variant)) {
+      std::cout << file.path << "  " << file.bytes << " bytes\n";
+      total += file.bytes;
+    }
+    std::cout << "wrote a pattern " << variant_name(variant) << " model (" << total / (1 << 20)
+              << " MiB) to " << options->out << "\n";
+    return 0;
+  };
+}
+
+}  // namespace chatterbox::server

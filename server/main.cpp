@@ -1,0 +1,42 @@
+// chatterboxd: the Chatterbox TTS server and its offline commands.
+
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <vector>
+
+#include "engine/common/error.h"
+#include "engine/runtime/threads.h"
+#include "server/commands/command.h"
+
+int main(int argc, char** argv) {
+  using namespace chatterbox;
+  CLI::App app{"chatterboxd: a local inference server for the Chatterbox text-to-speech family"};
+  app.require_subcommand(1);
+  server::GlobalOptions global;
+  app.add_option("--threads", global.threads, "Intra-op CPU threads (0: all cores)")
+      ->capture_default_str();
+  app.add_option("--log-level", global.log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
+
+  std::vector<server::CommandRunner> commands = {
+      server::add_make_pattern_model_command(app, global),
+  };
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_level(spdlog::level::from_str(global.log_level));
+  runtime::configure_threads(global.threads);
+  try {
+    for (auto& run : commands) {
+      int rc = run();
+      if (rc >= 0) return rc;
+    }
+  } catch (const Error& e) {
+    spdlog::error("{} ({})", e.what(), error_code_name(e.code()));
+    return 2;
+  } catch (const std::exception& e) {
+    spdlog::error("internal error: {}", e.what());
+    return 3;
+  }
+  return 1;
+}
