@@ -15,6 +15,11 @@ std::string shared_dir() {
 std::string goldens_dir() { return shared_dir() + "/goldens"; }
 std::string audio_path(const std::string& file) { return shared_dir() + "/audio/" + file; }
 
+torch::Device test_device() {
+  const char* env = std::getenv("CHATTERBOX_TEST_DEVICE");
+  return torch::Device(env && *env ? env : "cpu");
+}
+
 Golden load_golden(const std::string& name) {
   Golden g{io::SafetensorsFile::open(goldens_dir() + "/" + name + ".safetensors"), {}};
   g.meta = nlohmann::json::parse(g.file.meta_json());

@@ -16,6 +16,10 @@ std::string shared_dir();
 std::string goldens_dir();
 std::string audio_path(const std::string& file);
 
+// The device tests run their models on: $CHATTERBOX_TEST_DEVICE ("cpu" by default, "cuda",
+// "cuda:1", "mps"), so the same parity suite checks CPU and GPU builds.
+torch::Device test_device();
+
 struct Golden {
   io::SafetensorsFile file;
   nlohmann::json meta;
