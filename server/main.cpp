@@ -1,12 +1,11 @@
 // chatterboxd: the Chatterbox TTS server and its offline commands.
 
-#include <spdlog/spdlog.h>
-
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <vector>
 
 #include "engine/common/error.h"
+#include "engine/log/log.h"
 #include "engine/runtime/threads.h"
 #include "server/commands/command.h"
 
@@ -24,18 +23,18 @@ int main(int argc, char** argv) {
       server::add_make_pattern_model_command(app, global),
   };
   CLI11_PARSE(app, argc, argv);
-  spdlog::set_level(spdlog::level::from_str(global.log_level));
-  runtime::configure_threads(global.threads);
   try {
+    log::set_level(global.log_level);
+    runtime::configure_threads(global.threads);
     for (auto& run : commands) {
       int rc = run();
       if (rc >= 0) return rc;
     }
   } catch (const Error& e) {
-    spdlog::error("{} ({})", e.what(), error_code_name(e.code()));
+    log::error(std::string(e.what()) + " (" + error_code_name(e.code()) + ")");
     return 2;
   } catch (const std::exception& e) {
-    spdlog::error("internal error: {}", e.what());
+    log::error(std::string("internal error: ") + e.what());
     return 3;
   }
   return 1;

@@ -1,13 +1,10 @@
 #include "engine/io/checkpoint_dir.h"
 
-#include <filesystem>
-
 #include "engine/common/error.h"
+#include "engine/common/file_system.h"
 
 namespace chatterbox::io {
 namespace {
-
-namespace fs = std::filesystem;
 
 std::string multilingual_t3_file(const std::string& choice) {
   if (choice.empty() || choice == "v2" || choice == "t3_mtl23ls_v2") return "t3_mtl23ls_v2.safetensors";
@@ -61,21 +58,21 @@ CheckpointFiles locate_checkpoint(const std::string& dir, Variant variant,
   const auto required = required_files(variant, options);
   std::string missing;
   for (const auto& file : required)
-    if (!fs::is_regular_file(fs::path(dir) / file))
+    if (!fs::is_regular_file(fs::join(dir, file)))
       missing += (missing.empty() ? "" : ", ") + file + " (" + purpose(file) + ")";
   if (!missing.empty())
     fail(ErrorCode::kNotFound, std::string("checkpoint directory ") + dir + " lacks, for the " +
                                    variant_name(variant) + " variant: " + missing);
 
-  auto path = [&](const std::string& file) { return (fs::path(dir) / file).string(); };
+  auto path = [&](const std::string& file) { return fs::join(dir, file); };
   auto optional = [&](const std::string& file) {
-    return fs::is_regular_file(fs::path(dir) / file) ? path(file) : std::string();
+    return fs::is_regular_file(fs::join(dir, file)) ? path(file) : std::string();
   };
   CheckpointFiles files;
   files.variant = variant;
   files.dir = dir;
   files.conds = optional("conds.pt");
-  files.pattern_model = fs::is_regular_file(fs::path(dir) / kPatternMarkerFile);
+  files.pattern_model = fs::is_regular_file(fs::join(dir, kPatternMarkerFile));
   switch (variant) {
     case Variant::kVoiceConversion:
       files.s3gen = path(required[0]);

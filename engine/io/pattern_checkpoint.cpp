@@ -1,10 +1,10 @@
 #include "engine/io/pattern_checkpoint.h"
 
-#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "engine/common/error.h"
+#include "engine/common/file_system.h"
 #include "engine/io/atomic_file.h"
 #include "engine/io/checkpoint_dir.h"
 #include "engine/io/embedded_assets.h"
@@ -15,8 +15,6 @@
 
 namespace chatterbox::io {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr int64_t kSpeechVocab = 6561;  // valid speech token ids are 0..6560
 
@@ -102,7 +100,7 @@ void write_pattern_conds(const std::string& path, Variant variant) {
 
 void write_tokenizer(const std::string& dir, Variant variant) {
   auto put = [&](const std::string& file, const std::string& content) {
-    write_file_atomically((fs::path(dir) / file).string(), content);
+    write_file_atomically(fs::join(dir, file), content);
   };
   switch (variant) {
     case Variant::kOriginal: put("tokenizer.json", embedded_asset("pattern_en_tokenizer.json")); break;
@@ -147,7 +145,7 @@ std::string pattern_gpt2_vocab_json() {
 std::vector<WrittenFile> write_pattern_checkpoint(const std::string& dir, Variant variant) {
   fs::create_directories(dir);
   const auto required = required_files(variant);
-  auto path = [&](const std::string& file) { return (fs::path(dir) / file).string(); };
+  auto path = [&](const std::string& file) { return fs::join(dir, file); };
   if (variant == Variant::kVoiceConversion) {
     write_weights(path(required[0]), "s3gen_base");
   } else {
@@ -169,11 +167,9 @@ std::vector<WrittenFile> write_pattern_checkpoint(const std::string& dir, Varian
   write_file_atomically(path(kPatternMarkerFile), marker.dump(2) + "\n");
 
   std::vector<WrittenFile> written;
-  for (const auto& entry : fs::directory_iterator(dir))
-    if (entry.is_regular_file())
-      written.push_back({entry.path().string(), static_cast<uint64_t>(entry.file_size())});
-  std::sort(written.begin(), written.end(),
-            [](const WrittenFile& a, const WrittenFile& b) { return a.path < b.path; });
+  for (const auto& name : fs::list_directory(dir))
+    if (fs::is_regular_file(fs::join(dir, name)))
+      written.push_back({fs::join(dir, name), fs::file_size(fs::join(dir, name))});
   return written;
 }
 

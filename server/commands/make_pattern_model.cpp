@@ -1,10 +1,9 @@
-#include <spdlog/spdlog.h>
-
 #include <iostream>
 #include <memory>
 
 #include "engine/common/variant.h"
 #include "engine/io/pattern_checkpoint.h"
+#include "engine/log/log.h"
 #include "server/commands/command.h"
 
 namespace chatterbox::server {
@@ -25,7 +24,8 @@ CommandRunner add_make_pattern_model_command(CLI::App& app, const GlobalOptions&
   return [cmd, options]() {
     if (!*cmd) return -1;
     Variant variant = parse_variant(options->variant);
-    spdlog::info("writing a pattern {} checkpoint to {}", variant_name(variant), options->out);
+    log::info(std::string("writing a pattern ") + variant_name(variant) + " checkpoint to " +
+              options->out);
     uint64_t total = 0;
     for (const auto& file : io::write_pattern_checkpoint(options->out, variant)) {
       std::cout << file.path << "  " << file.bytes << " bytes\n";

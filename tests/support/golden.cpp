@@ -17,7 +17,9 @@ std::string audio_path(const std::string& file) { return shared_dir() + "/audio/
 
 torch::Device test_device() {
   const char* env = std::getenv("CHATTERBOX_TEST_DEVICE");
-  return torch::Device(env && *env ? env : "cpu");
+  torch::Device device(env && *env ? env : "cpu");
+  if (device.is_cuda() && !device.has_index()) device.set_index(0);
+  return device;
 }
 
 Golden load_golden(const std::string& name) {

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -14,11 +13,10 @@
 #include "engine/io/state_dict.h"
 #include "engine/io/torch_archive.h"
 #include "tests/support/golden.h"
+#include "tests/support/temp_dir.h"
 
 namespace chatterbox {
 namespace {
-
-namespace fs = std::filesystem;
 
 using Shapes = std::map<std::string, std::vector<int64_t>>;
 
@@ -53,10 +51,7 @@ Shapes file_shapes(const std::string& path) {
 
 class PatternCheckpointTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("cbx_pattern_" + std::to_string(::getpid()));
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  std::string dir() const { return dir_.path(); }
 
   void expect_conds(const std::string& path, int64_t t3_prompt_len) {
     auto root = io::read_torch_archive(path).toGenericDict();
@@ -72,12 +67,12 @@ class PatternCheckpointTest : public ::testing::Test {
     EXPECT_EQ(gen.at("embedding").toTensor().sizes().vec(), (std::vector<int64_t>{1, 192}));
   }
 
-  fs::path dir_;
+  testing::TempDir dir_;
 };
 
 TEST_F(PatternCheckpointTest, OriginalHasThePublishedFilesKeysAndShapes) {
-  io::write_pattern_checkpoint(dir_.string(), Variant::kOriginal);
-  auto files = io::locate_checkpoint(dir_.string(), Variant::kOriginal);
+  io::write_pattern_checkpoint(dir(), Variant::kOriginal);
+  auto files = io::locate_checkpoint(dir(), Variant::kOriginal);
   EXPECT_TRUE(files.pattern_model);
   EXPECT_EQ(file_shapes(files.voice_encoder), manifest_shapes("ve"));
   EXPECT_EQ(file_shapes(files.t3), manifest_shapes("t3_base"));
@@ -88,37 +83,36 @@ TEST_F(PatternCheckpointTest, OriginalHasThePublishedFilesKeysAndShapes) {
 }
 
 TEST_F(PatternCheckpointTest, MultilingualWritesTorchArchivesWithTheManifestKeys) {
-  io::write_pattern_checkpoint(dir_.string(), Variant::kMultilingual);
-  auto files = io::locate_checkpoint(dir_.string(), Variant::kMultilingual);
-  EXPECT_EQ(fs::path(files.voice_encoder).filename(), "ve.pt");
+  io::write_pattern_checkpoint(dir(), Variant::kMultilingual);
+  auto files = io::locate_checkpoint(dir(), Variant::kMultilingual);
+  EXPECT_EQ(fs::file_name(files.voice_encoder), "ve.pt");
   EXPECT_EQ(file_shapes(files.voice_encoder), manifest_shapes("ve"));
   EXPECT_EQ(file_shapes(files.t3), manifest_shapes("t3_mtl"));
-  EXPECT_EQ(fs::path(files.s3gen).filename(), "s3gen.pt");
+  EXPECT_EQ(fs::file_name(files.s3gen), "s3gen.pt");
   EXPECT_EQ(file_shapes(files.s3gen), manifest_shapes("s3gen_base"));
   expect_conds(files.conds, 150);
 }
 
 TEST_F(PatternCheckpointTest, TurboAndNanoShipTheGpt2TokenizerFileSet) {
-  io::write_pattern_checkpoint(dir_.string(), Variant::kTurbo);
-  auto turbo = io::locate_checkpoint(dir_.string(), Variant::kTurbo);
+  io::write_pattern_checkpoint(dir(), Variant::kTurbo);
+  auto turbo = io::locate_checkpoint(dir(), Variant::kTurbo);
   EXPECT_EQ(file_shapes(turbo.t3), manifest_shapes("t3_turbo"));
   EXPECT_EQ(file_shapes(turbo.s3gen), manifest_shapes("s3gen_meanflow"));
   EXPECT_EQ(file_shapes(turbo.voice_encoder), manifest_shapes("ve"));
   expect_conds(turbo.conds, 375);
-  std::ifstream ours(dir_ / "vocab.json");
+  std::ifstream ours(dir_.file("vocab.json"));
   std::ifstream golden(testing::goldens_dir() + "/turbo_tokenizer/vocab.json");
   EXPECT_EQ(nlohmann::json::parse(ours), nlohmann::json::parse(golden));
-  fs::remove_all(dir_);
-
-  io::write_pattern_checkpoint(dir_.string(), Variant::kNano);
-  auto nano = io::locate_checkpoint(dir_.string(), Variant::kNano);
+  testing::TempDir nano_dir;
+  io::write_pattern_checkpoint(nano_dir.path(), Variant::kNano);
+  auto nano = io::locate_checkpoint(nano_dir.path(), Variant::kNano);
   EXPECT_EQ(file_shapes(nano.t3), nano_shapes());
   EXPECT_EQ(file_shapes(nano.s3gen), manifest_shapes("s3gen_meanflow"));
 }
 
 TEST_F(PatternCheckpointTest, PatternWeightsInFilesFollowTheRule) {
-  io::write_pattern_checkpoint(dir_.string(), Variant::kVoiceConversion);
-  auto s3gen = io::SafetensorsFile::open((dir_ / "s3gen.safetensors").string());
+  io::write_pattern_checkpoint(dir(), Variant::kVoiceConversion);
+  auto s3gen = io::SafetensorsFile::open(dir_.file("s3gen.safetensors"));
   // Spot checks: a weight-norm magnitude, a BN running variance, a conv weight.
   for (const char* key : {"mel2wav.conv_pre.parametrizations.weight.original0",
                           "speaker_encoder.head.bn1.running_var", "flow.encoder_proj.weight"}) {
@@ -129,11 +123,10 @@ TEST_F(PatternCheckpointTest, PatternWeightsInFilesFollowTheRule) {
 }
 
 TEST(CheckpointDir, NamesEveryMissingFileAndItsPurpose) {
-  auto dir = fs::temp_directory_path() / ("cbx_ckpt_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  std::ofstream(dir / "tokenizer.json") << "{}";
+  testing::TempDir dir;
+  testing::write_bytes(dir.file("tokenizer.json"), "{}");
   try {
-    io::locate_checkpoint(dir.string(), Variant::kOriginal);
+    io::locate_checkpoint(dir.path(), Variant::kOriginal);
     FAIL();
   } catch (const Error& e) {
     std::string msg = e.what();
@@ -143,10 +136,9 @@ TEST(CheckpointDir, NamesEveryMissingFileAndItsPurpose) {
     EXPECT_NE(msg.find("ve.safetensors"), std::string::npos) << msg;
     EXPECT_EQ(msg.find("tokenizer.json"), std::string::npos) << msg;
   }
-  EXPECT_THROW(io::locate_checkpoint((dir / "absent").string(), Variant::kTurbo), Error);
-  EXPECT_THROW(io::locate_checkpoint(dir.string(), Variant::kMultilingual, {"v9"}), Error);
+  EXPECT_THROW(io::locate_checkpoint(dir.file("absent"), Variant::kTurbo), Error);
+  EXPECT_THROW(io::locate_checkpoint(dir.path(), Variant::kMultilingual, {"v9"}), Error);
   EXPECT_EQ(io::required_files(Variant::kMultilingual, {"v3"})[1], "t3_mtl23ls_v3.safetensors");
-  fs::remove_all(dir);
 }
 
 TEST(VariantNames, ParseAndPrint) {

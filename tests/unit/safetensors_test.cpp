@@ -2,28 +2,18 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <filesystem>
 #include <fstream>
 
 #include "engine/common/error.h"
 #include "engine/io/state_dict.h"
+#include "tests/support/temp_dir.h"
 
 namespace chatterbox {
 namespace {
 
-namespace fs = std::filesystem;
-
 class SafetensorsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("cbx_st_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string path(const std::string& name) const { return dir_.file(name); }
 
   void write_raw(const std::string& file, const std::string& header, size_t data_bytes) {
     std::ofstream out(path(file), std::ios::binary);
@@ -43,7 +33,7 @@ class SafetensorsTest : public ::testing::Test {
     return ErrorCode::kInternal;
   }
 
-  fs::path dir_;
+  testing::TempDir dir_;
 };
 
 TEST_F(SafetensorsTest, RoundTripsEveryDtypeWithMetadata) {
@@ -112,11 +102,9 @@ TEST_F(SafetensorsTest, RejectsCorruptFilesWithTheFileNameAndTheDefect) {
 
 TEST_F(SafetensorsTest, RejectsShortAndTruncatedFiles) {
   io::save_safetensors(path("good.safetensors"), {{"x", torch::ones({256})}});
-  auto size = fs::file_size(path("good.safetensors"));
-  for (uintmax_t keep : {uintmax_t{0}, uintmax_t{5}, uintmax_t{20}, size - 1}) {
-    fs::copy_file(path("good.safetensors"), path("cut.safetensors"),
-                  fs::copy_options::overwrite_existing);
-    fs::resize_file(path("cut.safetensors"), keep);
+  size_t size = fs::file_size(path("good.safetensors"));
+  for (size_t keep : {size_t{0}, size_t{5}, size_t{20}, size - 1}) {
+    testing::copy_truncated(path("good.safetensors"), path("cut.safetensors"), keep);
     std::string message;
     EXPECT_EQ(open_error("cut.safetensors", &message), ErrorCode::kCorruptData) << keep;
   }

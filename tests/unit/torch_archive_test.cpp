@@ -2,13 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "engine/common/error.h"
 #include "engine/io/state_dict.h"
 #include "tests/support/golden.h"
+#include "tests/support/temp_dir.h"
 
 namespace chatterbox {
 namespace {
@@ -46,26 +46,26 @@ TEST(TorchArchive, LoadsAStateDictSavedFromCudaWithTheManifestKeys) {
 }
 
 TEST(TorchArchive, WritesArchivesItReadsBack) {
-  auto path = std::filesystem::temp_directory_path() / "cbx_archive_roundtrip.pt";
+  testing::TempDir dir;
+  auto path = dir.file("roundtrip.pt");
   c10::impl::GenericDict inner(c10::StringType::get(), c10::AnyType::get());
   inner.insert("w", torch::arange(5));
   inner.insert("none", c10::IValue());
   c10::impl::GenericDict outer(c10::StringType::get(), c10::AnyType::get());
   outer.insert("inner", inner);
   outer.insert("x", torch::ones({2, 2}));
-  io::write_torch_archive(path.string(), outer);
-  auto flat = io::flatten_tensors(io::read_torch_archive(path.string()));
+  io::write_torch_archive(path, outer);
+  auto flat = io::flatten_tensors(io::read_torch_archive(path));
   ASSERT_EQ(flat.size(), 2u);
   std::map<std::string, torch::Tensor> by_key(flat.begin(), flat.end());
   EXPECT_TRUE(torch::equal(by_key.at("inner.w"), torch::arange(5)));
   EXPECT_TRUE(torch::equal(by_key.at("x"), torch::ones({2, 2})));
-  std::filesystem::remove(path);
 }
 
 TEST(TorchArchive, CorruptOrMissingFilesGiveTypedErrorsNamingTheFile) {
-  auto dir = std::filesystem::temp_directory_path();
-  auto garbage = (dir / "cbx_garbage.pt").string();
-  std::ofstream(garbage) << "this is not a zip archive";
+  testing::TempDir dir;
+  auto garbage = dir.file("garbage.pt");
+  testing::write_bytes(garbage, "this is not a zip archive");
   try {
     io::read_torch_archive(garbage);
     FAIL();
@@ -75,9 +75,8 @@ TEST(TorchArchive, CorruptOrMissingFilesGiveTypedErrorsNamingTheFile) {
   }
   // A truncated real archive.
   auto src = testing::goldens_dir() + "/conds_cuda_saved.pt";
-  auto cut = (dir / "cbx_cut.pt").string();
-  std::filesystem::copy_file(src, cut, std::filesystem::copy_options::overwrite_existing);
-  std::filesystem::resize_file(cut, std::filesystem::file_size(src) / 2);
+  auto cut = dir.file("cut.pt");
+  testing::copy_truncated(src, cut, fs::file_size(src) / 2);
   try {
     io::read_torch_archive(cut);
     FAIL();
@@ -85,13 +84,11 @@ TEST(TorchArchive, CorruptOrMissingFilesGiveTypedErrorsNamingTheFile) {
     EXPECT_EQ(e.code(), ErrorCode::kCorruptData);
   }
   try {
-    io::read_torch_archive((dir / "cbx_absent.pt").string());
+    io::read_torch_archive(dir.file("absent.pt"));
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::kNotFound);
   }
-  std::filesystem::remove(garbage);
-  std::filesystem::remove(cut);
 }
 
 }  // namespace
