@@ -42,7 +42,7 @@ torch::Tensor sine_excitation(const torch::Tensor& f0, const SineGenDraws& draws
   const torch::Tensor phases = initial_phases(draws.phase_uniform.to(f0.device()));
   const torch::Tensor sines = config.sine_amp * torch::sin(theta + phases);
 
-  const torch::Tensor voiced = (f0 > config.voiced_threshold).to(torch::kFloat32);
+  const torch::Tensor voiced = (f0 > config.voiced_threshold).to(f0.scalar_type());
   const torch::Tensor noise_amp = voiced * config.noise_std + (1 - voiced) * config.sine_amp / 3;
   const torch::Tensor noise = noise_amp * draws.noise.to(f0.device());
   return sines * voiced + noise;
