@@ -112,7 +112,6 @@ HfTokenizer HfTokenizer::from_json_file(const std::string& path) {
 
 HfTokenizer HfTokenizer::from_json(const json& config, const std::string& origin) {
   try {
-    if (is_set(config, "truncation")) unsupported(origin, "truncation settings are not supported");
     if (is_set(config, "padding") &&
         config.at("padding").value("strategy", json("BatchLongest")) != json("BatchLongest")) {
       unsupported(origin, "fixed-length padding is not supported");
@@ -121,6 +120,12 @@ HfTokenizer HfTokenizer::from_json(const json& config, const std::string& origin
                     added_from_json(config.value("added_tokens", json())),
                     Normalizer::from_json(config.value("normalizer", json())),
                     PreTokenizer::from_json(config.value("pre_tokenizer", json())));
+
+    if (is_set(config, "truncation")) {
+      const json& t = config.at("truncation");
+      tok.truncation_length_ = t.at("max_length").get<size_t>();
+      tok.truncate_left_ = t.value("direction", "Right") == "Left";
+    }
 
     std::vector<json> processors;
     const json post = config.value("post_processor", json());
@@ -180,7 +185,7 @@ void HfTokenizer::encode_segment(const std::string& segment, std::vector<int64_t
 
 std::vector<int64_t> HfTokenizer::encode(const std::string& text) const {
   require_valid_utf8(text, "text");
-  std::vector<int64_t> ids = prefix_ids_;
+  std::vector<int64_t> ids;
   for (const auto& raw : added_.split(text, /*normalized=*/false)) {
     if (raw.token_id) {
       ids.push_back(*raw.token_id);
@@ -195,6 +200,16 @@ std::vector<int64_t> HfTokenizer::encode(const std::string& text) const {
       }
     }
   }
+  if (truncation_length_) {
+    // Room is left for the post-processor's tokens, as tokenizers does.
+    const size_t extra = prefix_ids_.size() + suffix_ids_.size();
+    const size_t keep = *truncation_length_ > extra ? *truncation_length_ - extra : 0;
+    if (ids.size() > keep) {
+      ids.erase(truncate_left_ ? ids.begin() : ids.begin() + static_cast<std::ptrdiff_t>(keep),
+                truncate_left_ ? ids.end() - static_cast<std::ptrdiff_t>(keep) : ids.end());
+    }
+  }
+  ids.insert(ids.begin(), prefix_ids_.begin(), prefix_ids_.end());
   ids.insert(ids.end(), suffix_ids_.begin(), suffix_ids_.end());
   return ids;
 }

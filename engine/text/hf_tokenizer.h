@@ -56,6 +56,8 @@ class HfTokenizer {
   Normalizer normalizer_;
   PreTokenizer pre_tokenizer_;
   std::vector<int64_t> prefix_ids_, suffix_ids_;  // from the post-processor
+  std::optional<size_t> truncation_length_;       // "truncation": max_length
+  bool truncate_left_ = false;
   DecoderKind decoder_ = DecoderKind::kNone;
   std::string decoder_name_;
 };

@@ -101,6 +101,19 @@ TEST(TokenizerHf, TemplatePostProcessorAddsItsSpecialTokens) {
   EXPECT_EQ(HfTokenizer::from_json(config, "tiny").encode("c"), (std::vector<int64_t>{6, 3}));
 }
 
+TEST(TokenizerHf, TruncationKeepsRoomForTheTemplateTokens) {
+  json config = tiny_tokenizer();
+  config["truncation"] = {{"max_length", 3}, {"direction", "Right"}};
+  config["post_processor"] = json::parse(R"({"type": "TemplateProcessing",
+      "single": [{"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": "[X]", "type_id": 0}}],
+      "special_tokens": {"[X]": {"id": "[X]", "ids": [6], "tokens": ["[X]"]}}})");
+  EXPECT_EQ(HfTokenizer::from_json(config, "tiny").encode("a b c"),
+            (std::vector<int64_t>{1, 2, 6}));
+  config["truncation"]["direction"] = "Left";
+  EXPECT_EQ(HfTokenizer::from_json(config, "tiny").encode("a b c"),
+            (std::vector<int64_t>{2, 3, 6}));
+}
+
 TEST(TokenizerHf, UnsupportedComponentsAreNamedErrors) {
   std::string message;
   json config = tiny_tokenizer();
