@@ -1,38 +1,37 @@
 // HfTokenizer::from_gpt2_files: the GPT-2 tokenizer from its separate files, as transformers
 // assembles it when a checkpoint has no tokenizer.json (Chatterbox Turbo and Nano).
 
-#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "engine/common/error.h"
+#include "engine/common/file_system.h"
 #include "engine/text/hf_tokenizer.h"
 
 namespace chatterbox::text {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string read_text(const fs::path& path) {
+std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) fail(ErrorCode::kNotFound, "tokenizer file not found: " + path.string());
+  if (!in) fail(ErrorCode::kNotFound, "tokenizer file not found: " + path);
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
 }
 
-json read_json(const fs::path& path, bool required) {
+json read_json(const std::string& path, bool required) {
   if (!required && !fs::exists(path)) return json::object();
   try {
     return json::parse(read_text(path));
   } catch (const json::exception& e) {
-    fail(ErrorCode::kCorruptData, path.string() + ": not valid JSON (" + e.what() + ")");
+    fail(ErrorCode::kCorruptData, path + ": not valid JSON (" + e.what() + ")");
   }
 }
 
-std::vector<std::pair<std::string, std::string>> read_merges(const fs::path& path) {
+std::vector<std::pair<std::string, std::string>> read_merges(const std::string& path) {
   std::vector<std::pair<std::string, std::string>> merges;
   std::istringstream lines(read_text(path));
   std::string line;
@@ -41,7 +40,7 @@ std::vector<std::pair<std::string, std::string>> read_merges(const fs::path& pat
     if (line.empty() || line.rfind("#version", 0) == 0) continue;
     const size_t space = line.find(' ');
     if (space == std::string::npos || line.find(' ', space + 1) != std::string::npos) {
-      fail(ErrorCode::kCorruptData, path.string() + ": malformed merge line '" + line + "'");
+      fail(ErrorCode::kCorruptData, path + ": malformed merge line '" + line + "'");
     }
     merges.emplace_back(line.substr(0, space), line.substr(space + 1));
   }
@@ -76,11 +75,11 @@ std::vector<std::string> special_token_contents(const json& config, const json& 
 }  // namespace
 
 HfTokenizer HfTokenizer::from_gpt2_files(const std::string& directory) {
-  const fs::path dir(directory);
-  const json vocab_json = read_json(dir / "vocab.json", true);
-  const json added_json = read_json(dir / "added_tokens.json", false);
-  const json special_map = read_json(dir / "special_tokens_map.json", false);
-  const json config = read_json(dir / "tokenizer_config.json", false);
+  auto in_dir = [&](const char* file) { return fs::join(directory, file); };
+  const json vocab_json = read_json(in_dir("vocab.json"), true);
+  const json added_json = read_json(in_dir("added_tokens.json"), false);
+  const json special_map = read_json(in_dir("special_tokens_map.json"), false);
+  const json config = read_json(in_dir("tokenizer_config.json"), false);
   try {
     std::unordered_map<std::string, int64_t> vocab;
     for (const auto& [token, id] : vocab_json.items()) vocab[token] = id.get<int64_t>();
@@ -129,7 +128,7 @@ HfTokenizer HfTokenizer::from_gpt2_files(const std::string& directory) {
     }
 
     const bool add_prefix_space = config.value("add_prefix_space", false);
-    HfTokenizer tok(BpeModel(std::move(vocab), read_merges(dir / "merges.txt"), {}),
+    HfTokenizer tok(BpeModel(std::move(vocab), read_merges(in_dir("merges.txt")), {}),
                     std::move(added), Normalizer(), PreTokenizer::byte_level(add_prefix_space));
     tok.decoder_ = DecoderKind::kByteLevel;
     if (config.value("add_bos_token", false)) {

@@ -1,8 +1,8 @@
 #include "engine/text/mtl_tokenizer.h"
 
-#include <filesystem>
 
 #include "engine/common/error.h"
+#include "engine/common/file_system.h"
 #include "engine/text/en_tokenizer.h"
 #include "engine/text/languages.h"
 #include "engine/text/punctuation.h"
@@ -38,10 +38,10 @@ MtlTokenizer::MtlTokenizer(HfTokenizer tokenizer, std::optional<CangjieTable> ca
 MtlTokenizer MtlTokenizer::from_files(const std::string& vocab_json,
                                       const std::string& cangjie_json) {
   std::optional<CangjieTable> cangjie;
-  if (!cangjie_json.empty() && std::filesystem::exists(cangjie_json)) {
+  if (!cangjie_json.empty() && fs::exists(cangjie_json)) {
     cangjie = CangjieTable::from_file(cangjie_json);
   }
-  const std::string dir = std::filesystem::path(vocab_json).parent_path().string();
+  const std::string dir = fs::parent_path(vocab_json);
   return MtlTokenizer(HfTokenizer::from_json_file(vocab_json), std::move(cangjie), dir);
 }
 

@@ -1,8 +1,8 @@
 #include "engine/text/text_tokenizer.h"
 
-#include <filesystem>
 
 #include "engine/common/error.h"
+#include "engine/common/file_system.h"
 #include "engine/text/en_tokenizer.h"
 #include "engine/text/mtl_tokenizer.h"
 #include "engine/text/turbo_tokenizer.h"
@@ -22,15 +22,14 @@ torch::Tensor TextTokenizer::text_to_tokens(const std::string& text,
 
 std::unique_ptr<TextTokenizer> load_text_tokenizer(TextVariant variant,
                                                    const std::string& checkpoint_dir) {
-  const std::filesystem::path dir(checkpoint_dir);
   switch (variant) {
     case TextVariant::kOriginal:
       return std::make_unique<EnTokenizer>(
-          EnTokenizer::from_file((dir / "tokenizer.json").string()));
+          EnTokenizer::from_file(fs::join(checkpoint_dir, "tokenizer.json")));
     case TextVariant::kMultilingual:
       return std::make_unique<MtlTokenizer>(
-          MtlTokenizer::from_files((dir / "grapheme_mtl_merged_expanded_v1.json").string(),
-                                   (dir / "Cangjie5_TC.json").string()));
+          MtlTokenizer::from_files(fs::join(checkpoint_dir, "grapheme_mtl_merged_expanded_v1.json"),
+                                   fs::join(checkpoint_dir, "Cangjie5_TC.json")));
     case TextVariant::kTurbo:
       return std::make_unique<TurboTokenizer>(TurboTokenizer::from_directory(checkpoint_dir));
   }

@@ -1,26 +1,25 @@
 #include "engine/text/turbo_tokenizer.h"
 
-#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "engine/common/error.h"
+#include "engine/common/file_system.h"
 #include "engine/text/punctuation.h"
 
 namespace chatterbox::text {
 namespace {
 
-namespace fs = std::filesystem;
 
 // transformers treats model_max_length >= 1e30 (VERY_LARGE_INTEGER) as "no limit".
-std::optional<size_t> read_model_max_length(const fs::path& config_path) {
+std::optional<size_t> read_model_max_length(const std::string& config_path) {
   if (!fs::exists(config_path)) return std::nullopt;
   std::ifstream in(config_path, std::ios::binary);
   nlohmann::json config;
   try {
     config = nlohmann::json::parse(in);
   } catch (const nlohmann::json::exception& e) {
-    fail(ErrorCode::kCorruptData, config_path.string() + ": not valid JSON (" + e.what() + ")");
+    fail(ErrorCode::kCorruptData, config_path + ": not valid JSON (" + e.what() + ")");
   }
   if (!config.contains("model_max_length") || !config.at("model_max_length").is_number()) {
     return std::nullopt;
@@ -37,16 +36,15 @@ TurboTokenizer::TurboTokenizer(HfTokenizer tokenizer, std::optional<size_t> max_
 
 TurboTokenizer TurboTokenizer::from_directory(const std::string& directory,
                                               bool prefer_tokenizer_json) {
-  const fs::path dir(directory);
-  const fs::path json_path = dir / "tokenizer.json";
+  const std::string json_path = fs::join(directory, "tokenizer.json");
   const bool use_json = prefer_tokenizer_json && fs::exists(json_path);
-  if (!use_json && !fs::exists(dir / "vocab.json")) {
+  if (!use_json && !fs::exists(fs::join(directory, "vocab.json"))) {
     fail(ErrorCode::kNotFound, "no GPT-2 tokenizer in " + directory +
                                    " (need tokenizer.json, or vocab.json and merges.txt)");
   }
-  HfTokenizer tokenizer = use_json ? HfTokenizer::from_json_file(json_path.string())
+  HfTokenizer tokenizer = use_json ? HfTokenizer::from_json_file(json_path)
                                    : HfTokenizer::from_gpt2_files(directory);
-  return TurboTokenizer(std::move(tokenizer), read_model_max_length(dir / "tokenizer_config.json"));
+  return TurboTokenizer(std::move(tokenizer), read_model_max_length(fs::join(directory, "tokenizer_config.json")));
 }
 
 std::string TurboTokenizer::normalize(const std::string& text) const {

@@ -3,18 +3,17 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <fstream>
 
 #include "engine/common/error.h"
 #include "engine/text/languages.h"
 #include "engine/text/mtl_tokenizer.h"
 #include "tests/support/golden.h"
+#include "tests/support/temp_dir.h"
 
 namespace chatterbox::text {
 namespace {
 
-namespace fs = std::filesystem;
 
 MtlTokenizer load() {
   return MtlTokenizer::from_files(testing::goldens_dir() + "/mtl_tokenizer.json", "");
@@ -94,19 +93,16 @@ TEST(TokenizerMtl, JapaneseAndChineseWithoutResourcesAreRefused) {
 class TokenizerMtlCangjie : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("cbx_cj_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
     // 日 = a; 曰 shares code a (index 1); 中 = l then re-listed as ll (last entry wins);
     // the multi-character entry counts for the index of code ll.
-    std::ofstream(dir_ / "Cangjie5_TC.json")
+    std::ofstream(dir_.file("Cangjie5_TC.json"))
         << R"(["日\ta", "曰\ta\textra", "中\tl", "中中\tll", "中\tll"])";
   }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  testing::TempDir dir_;
 };
 
 TEST_F(TokenizerMtlCangjie, CodesCarryIndexAndLastEntryWins) {
-  const auto table = CangjieTable::from_file((dir_ / "Cangjie5_TC.json").string());
+  const auto table = CangjieTable::from_file(dir_.file("Cangjie5_TC.json"));
   EXPECT_EQ(table.code_for("\u65E5").value(), "a");
   EXPECT_EQ(table.code_for("\u66F0").value(), "a1");
   EXPECT_EQ(table.code_for("\u4E2D").value(), "ll1");
@@ -117,7 +113,7 @@ TEST_F(TokenizerMtlCangjie, CodesCarryIndexAndLastEntryWins) {
 
 TEST_F(TokenizerMtlCangjie, ChineseIsCodedWhenTheTableIsPresent) {
   const auto tok = MtlTokenizer::from_files(testing::goldens_dir() + "/mtl_tokenizer.json",
-                                            (dir_ / "Cangjie5_TC.json").string());
+                                            dir_.file("Cangjie5_TC.json"));
   EXPECT_EQ(tok.prepare("\u4E2D", "zh"), "[zh][cj_l][cj_l][cj_1][cj_.]");
   EXPECT_FALSE(tok.encode("\u4E2D", "zh").empty());
 }
