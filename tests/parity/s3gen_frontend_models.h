@@ -3,6 +3,7 @@
 // keys under the requested prefix are generated: the values are a pure function of each key,
 // so this equals io::pattern_state_dict(layout).sub(prefix) at a fraction of the memory.
 
+#include <cstdio>
 #include <string>
 
 #include "engine/io/param_layout.h"
@@ -28,6 +29,13 @@ inline models::s3gen::CampPlus pattern_campplus(const std::string& layout = "s3g
   models::s3gen::CampPlus encoder;
   encoder->load(pattern_sub_dict(layout, "speaker_encoder."));
   return encoder;
+}
+
+// A difference for the test report, in scientific notation.
+inline std::string format_diff(double diff) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.3e", diff);
+  return text;
 }
 
 }  // namespace chatterbox::testing

@@ -14,6 +14,12 @@
 namespace chatterbox {
 namespace {
 
+// The largest difference goes into the test report (--gtest_output=xml) for the record.
+void record_diff(const std::string& name, const torch::Tensor& a, const torch::Tensor& b) {
+  ::testing::Test::RecordProperty(name + "_max_abs_diff",
+                                  testing::format_diff(testing::max_abs_diff(a, b)));
+}
+
 using models::s3gen::SpeechTokens;
 
 class S3GenFrontends : public ::testing::Test {
@@ -35,16 +41,19 @@ testing::Golden* S3GenFrontends::golden_ = nullptr;
 TEST_F(S3GenFrontends, SincResamplerMatchesTorchaudio16kTo24k) {
   torch::Tensor wav24 = dsp::resample_like_torchaudio_functional(golden()["wav16"], 16000, 24000);
   EXPECT_TENSORS_CLOSE(wav24, golden()["wav24"], 1e-5);
+  record_diff("wav24", wav24, golden()["wav24"]);
 }
 
 TEST_F(S3GenFrontends, PromptMel24k) {
   torch::Tensor mel = dsp::PromptMelExtractor()(golden()["wav24"].unsqueeze(0));
   EXPECT_TENSORS_CLOSE(mel, golden()["mel24"], 1e-4);
+  record_diff("mel24", mel, golden()["mel24"]);
 }
 
 TEST_F(S3GenFrontends, TokenizerLogMel16k) {
   torch::Tensor mel = dsp::S3LogMel()(golden()["wav16"]);
   EXPECT_TENSORS_CLOSE(mel, golden()["s3_logmel"], 1e-4);
+  record_diff("s3_logmel", mel, golden()["s3_logmel"]);
 }
 
 TEST_F(S3GenFrontends, TokenizerTokensAndT3PromptTokens) {
@@ -62,6 +71,7 @@ TEST_F(S3GenFrontends, CampPlusXVector) {
   auto encoder = testing::pattern_campplus();
   torch::Tensor xvector = encoder->inference(golden()["wav16"].unsqueeze(0));
   EXPECT_TENSORS_CLOSE(xvector, golden()["xvector"], 1e-4);
+  record_diff("xvector", xvector, golden()["xvector"]);
 }
 
 }  // namespace
