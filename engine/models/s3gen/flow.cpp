@@ -37,27 +37,41 @@ struct BatchLayout {
   torch::Tensor embedding;                         // (B,192)
 };
 
-BatchLayout layout_of(const FlowInputs& in) {
+torch::Tensor lengths_of(const torch::Tensor& t, int64_t batch, const char* name) {
+  if (!t.defined())
+    fail(ErrorCode::kInvalidArgument, std::string("flow input '") + name + "' is missing");
+  return to_batch(t.reshape({-1}), batch, name).to(torch::kInt64);
+}
+
+// The inputs with batch B everywhere, ids and lengths as int64, all on `options`' device and
+// the features in its dtype.
+BatchLayout layout_of(const FlowInputs& in, const torch::TensorOptions& options) {
   if (!in.tokens.defined() || in.tokens.dim() != 2)
     fail(ErrorCode::kInvalidArgument, "flow tokens must be a (B, N) tensor");
+  auto ids = options.dtype(torch::kInt64);
   BatchLayout b;
   b.batch = in.tokens.size(0);
-  b.tokens = in.tokens.to(torch::kInt64);
-  b.token_lens = to_batch(in.token_lens, b.batch, "token_lens").to(torch::kInt64).reshape({-1});
-  b.prompt_tokens = to_batch(in.prompt_tokens, b.batch, "prompt_tokens").to(torch::kInt64);
-  b.prompt_token_lens =
-      to_batch(in.prompt_token_lens.reshape({-1}), b.batch, "prompt_token_lens").to(torch::kInt64);
-  b.prompt_feat = to_batch(in.prompt_feat, b.batch, "prompt_feat");
+  b.tokens = in.tokens.to(ids);
+  b.token_lens = lengths_of(in.token_lens, b.batch, "token_lens").to(ids);
+  b.prompt_tokens = to_batch(in.prompt_tokens, b.batch, "prompt_tokens").to(ids);
+  if (b.prompt_tokens.dim() != 2)
+    fail(ErrorCode::kInvalidArgument, "flow prompt_tokens must be (B, Tp)");
+  b.prompt_token_lens = lengths_of(in.prompt_token_lens, b.batch, "prompt_token_lens").to(ids);
+  b.prompt_feat = to_batch(in.prompt_feat, b.batch, "prompt_feat").to(options);
   if (b.prompt_feat.dim() != 3 || b.prompt_feat.size(2) != kMelBins)
     fail(ErrorCode::kInvalidArgument, "flow prompt_feat must be (B, Tm, 80)");
-  b.prompt_feat_lens =
-      in.prompt_feat_lens.defined()
-          ? to_batch(in.prompt_feat_lens.reshape({-1}), b.batch, "prompt_feat_lens")
-                .to(torch::kInt64)
-          : torch::full({b.batch}, b.prompt_feat.size(1), b.token_lens.options());
-  b.embedding = to_batch(in.embedding, b.batch, "embedding");
+  b.prompt_feat_lens = in.prompt_feat_lens.defined()
+                           ? lengths_of(in.prompt_feat_lens, b.batch, "prompt_feat_lens").to(ids)
+                           : torch::full({b.batch}, b.prompt_feat.size(1), ids);
+  b.embedding = to_batch(in.embedding, b.batch, "embedding").to(options);
   if (b.embedding.dim() != 2 || b.embedding.size(1) != kXvectorDim)
     fail(ErrorCode::kInvalidArgument, "flow embedding must be (B, 192)");
+  auto too_long = (b.token_lens > b.tokens.size(1)) |
+                  (b.prompt_token_lens > b.prompt_tokens.size(1)) |
+                  (b.prompt_feat_lens > b.prompt_feat.size(1)) | (b.token_lens < 0) |
+                  (b.prompt_token_lens < 0) | (b.prompt_feat_lens < 0);
+  if (too_long.any().item<bool>())
+    fail(ErrorCode::kInvalidArgument, "flow lengths must lie within their tensors");
   return b;
 }
 
@@ -70,23 +84,26 @@ void check_token_ids(const torch::Tensor& ids, const torch::Tensor& lens, const 
                                           "removed before S3Gen)");
 }
 
+// src (B,S) gathered at idx (B or 1, L) clamped into [0, S), or zeros when S == 0.
+torch::Tensor gather_clamped(const torch::Tensor& src, const torch::Tensor& idx, int64_t batch) {
+  const int64_t len = idx.size(1);
+  if (src.size(1) == 0) return torch::zeros({batch, len}, src.options());
+  return src.gather(1, idx.clamp(0, src.size(1) - 1).expand({batch, len}));
+}
+
 // Row i = prompt_i[:Tp_i] ++ tokens_i[:N_i], zero-padded to the longest row.
 torch::Tensor merge_prompt_and_tokens(const BatchLayout& b, const torch::Tensor& lens,
                                       int64_t max_len) {
   auto pos = torch::arange(max_len, lens.options()).unsqueeze(0);  // (1,L)
   auto tp = b.prompt_token_lens.unsqueeze(1);                      // (B,1)
-  auto prompt_part = b.prompt_tokens.size(1) > 0
-                         ? b.prompt_tokens.gather(
-                               1, pos.clamp_max(b.prompt_tokens.size(1) - 1).expand({b.batch, -1}))
-                         : torch::zeros({b.batch, max_len}, lens.options());
-  auto token_part = b.tokens.gather(1, (pos - tp).clamp(0, b.tokens.size(1) - 1));
-  auto merged = torch::where(pos < tp, prompt_part, token_part);
+  auto merged = torch::where(pos < tp, gather_clamped(b.prompt_tokens, pos, b.batch),
+                             gather_clamped(b.tokens, pos - tp, b.batch));
   return merged.masked_fill(~valid_mask(lens, max_len), 0);
 }
 
 // (B,80,T): the prompt mel in each row's first Tm_i frames, zeros after.
 torch::Tensor prompt_condition(const BatchLayout& b, int64_t frames, const torch::Tensor& like) {
-  auto feat = b.prompt_feat.to(like.options()).transpose(1, 2);  // (B,80,Tm)
+  auto feat = b.prompt_feat.transpose(1, 2);  // (B,80,Tm)
   feat = feat * valid_mask(b.prompt_feat_lens, feat.size(2)).unsqueeze(1).to(like.dtype());
   auto cond = torch::zeros({b.batch, kMelBins, frames}, like.options());
   const int64_t tm = std::min(frames, feat.size(2));
@@ -96,7 +113,9 @@ torch::Tensor prompt_condition(const BatchLayout& b, int64_t frames, const torch
 
 torch::Tensor draw_normal(const std::optional<torch::Generator>& generator, c10::IntArrayRef shape,
                           const torch::TensorOptions& options) {
-  if (generator) return torch::randn(shape, *generator, options);
+  // Drawn where the generator lives (e.g. a CPU generator for a CUDA model), then moved.
+  if (generator)
+    return torch::randn(shape, *generator, options.device(generator->device())).to(options);
   return torch::randn(shape, options);
 }
 
@@ -170,23 +189,24 @@ void Flow::to(const torch::Device& device) {
 }
 
 torch::Tensor Flow::generated_lengths(const FlowInputs& inputs) {
-  auto b = layout_of(inputs);
+  auto b = layout_of(inputs, torch::TensorOptions().dtype(torch::kFloat32));
   return kTokenMelRatio * (b.prompt_token_lens + b.token_lens) - b.prompt_feat_lens;
 }
 
 torch::Tensor Flow::inference(const FlowInputs& inputs, int64_t n_timesteps,
                               const FlowNoise& noise) const {
   c10::InferenceMode inference_mode;
-  auto b = layout_of(inputs);
+  auto& m = *model_.ptr();  // forward passes are stateless; the holder is const here
+  const auto& weight = m.input_embedding->weight;
+  auto b = layout_of(inputs, weight.options());
   check_token_ids(b.tokens, b.token_lens, "tokens");
   check_token_ids(b.prompt_tokens, b.prompt_token_lens, "prompt tokens");
   if (n_timesteps < 1) fail(ErrorCode::kInvalidArgument, "flow needs at least one CFM step");
 
-  auto& m = *model_.ptr();  // forward passes are stateless; the holder is const here
   auto lens = b.prompt_token_lens + b.token_lens;
   const int64_t max_len = lens.max().item<int64_t>();
+  if (max_len < 1) fail(ErrorCode::kInvalidArgument, "flow got no tokens at all");
   auto ids = merge_prompt_and_tokens(b, lens, max_len);
-  auto weight = m.input_embedding->weight;
   auto x = m.input_embedding(ids) * valid_mask(lens, max_len).unsqueeze(-1).to(weight.dtype());
 
   auto enc = m.encoder(x, lens);
@@ -200,8 +220,8 @@ torch::Tensor Flow::inference(const FlowInputs& inputs, int64_t n_timesteps,
   CfmInputs cfm;
   cfm.mu = m.encoder_proj(enc.hidden).transpose(1, 2).contiguous();
   cfm.mask = valid_mask(mel_lens, frames).unsqueeze(1).to(weight.dtype());
-  cfm.spks = m.spk_embed_affine_layer(F::normalize(
-      b.embedding.to(weight.dtype()), F::NormalizeFuncOptions().dim(1).eps(kNormalizeEps)));
+  cfm.spks = m.spk_embed_affine_layer(
+      F::normalize(b.embedding, F::NormalizeFuncOptions().dim(1).eps(kNormalizeEps)));
   cfm.cond = prompt_condition(b, frames, cfm.mu);
   cfm.z = start_noise(noise, meanflow(), mel_lens, b.token_lens, frames, cfm.mu.options());
 
