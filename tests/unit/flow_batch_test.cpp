@@ -68,15 +68,19 @@ std::pair<FlowInputs, FlowNoise> single_row(const TwoRows& r, int64_t i) {
   return {in, noise};
 }
 
-void expect_batch_equals_single_runs(bool meanflow) {
+void expect_batch_equals_single_runs(bool meanflow, bool finalize = true) {
   const auto& flow = pattern_flow(meanflow);
   auto rows = two_rows();
+  rows.batch.finalize = finalize;
   auto batched = flow.inference(rows.batch, 2, rows.noise);
   auto lengths = Flow::generated_lengths(rows.batch);
-  ASSERT_TRUE(torch::equal(lengths, torch::tensor({16, 10}, torch::kInt64)));
-  ASSERT_EQ(batched.sizes(), (std::vector<int64_t>{2, kMelBins, 16}));
+  // Row 0: 2 * (6 + 8) - 12; row 1: 2 * (4 + 5) - 8; a chunk that continues drops 6 frames.
+  const int64_t dropped = finalize ? 0 : 6;
+  ASSERT_TRUE(torch::equal(lengths, torch::tensor({16 - dropped, 10 - dropped}, torch::kInt64)));
+  ASSERT_EQ(batched.sizes(), (std::vector<int64_t>{2, kMelBins, 16 - dropped}));
   for (int64_t i = 0; i < 2; ++i) {
     auto [in, noise] = single_row(rows, i);
+    in.finalize = finalize;
     auto alone = flow.inference(in, 2, noise);
     const int64_t tg = lengths[i].item<int64_t>();
     ASSERT_EQ(alone.size(2), tg);
@@ -92,6 +96,10 @@ TEST(FlowBatch, MeanflowTwoLengthsEqualTwoSingleRuns) {
 
 TEST(FlowBatch, GuidedTwoLengthsEqualTwoSingleRuns) {
   expect_batch_equals_single_runs(false);
+}
+
+TEST(FlowBatch, ContinuingChunkTwoLengthsEqualTwoSingleRuns) {
+  expect_batch_equals_single_runs(true, /*finalize=*/false);
 }
 
 TEST(FlowBatch, RejectsIdsOutsideTheSpeechVocabulary) {

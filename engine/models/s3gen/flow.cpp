@@ -84,6 +84,12 @@ void check_token_ids(const torch::Tensor& ids, const torch::Tensor& lens, const 
                                           "removed before S3Gen)");
 }
 
+// Mel frames the decoder works on for `token_lens` prompt + generated tokens.
+torch::Tensor decoded_mel_lengths(const torch::Tensor& token_lens, bool finalize) {
+  auto frames = kTokenMelRatio * token_lens;
+  return finalize ? frames : frames - kTokenMelRatio * kLookaheadTokens;
+}
+
 // src (B,S) gathered at idx (B or 1, L) clamped into [0, S), or zeros when S == 0.
 torch::Tensor gather_clamped(const torch::Tensor& src, const torch::Tensor& idx, int64_t batch) {
   const int64_t len = idx.size(1);
@@ -190,7 +196,8 @@ void Flow::to(const torch::Device& device) {
 
 torch::Tensor Flow::generated_lengths(const FlowInputs& inputs) {
   auto b = layout_of(inputs, torch::TensorOptions().dtype(torch::kFloat32));
-  return kTokenMelRatio * (b.prompt_token_lens + b.token_lens) - b.prompt_feat_lens;
+  return decoded_mel_lengths(b.prompt_token_lens + b.token_lens, inputs.finalize) -
+         b.prompt_feat_lens;
 }
 
 torch::Tensor Flow::inference(const FlowInputs& inputs, int64_t n_timesteps,
@@ -210,15 +217,16 @@ torch::Tensor Flow::inference(const FlowInputs& inputs, int64_t n_timesteps,
   auto x = m.input_embedding(ids) * valid_mask(lens, max_len).unsqueeze(-1).to(weight.dtype());
 
   auto enc = m.encoder(x, lens);
-  auto mel_lens = enc.lengths;
-  const int64_t frames = enc.hidden.size(1);
+  auto mel_lens = decoded_mel_lengths(lens, inputs.finalize);
+  const int64_t frames = mel_lens.max().item<int64_t>();
+  auto hidden = enc.hidden.slice(1, 0, frames);
   auto gen_lens = mel_lens - b.prompt_feat_lens;
-  if ((gen_lens < 0).any().item<bool>())
+  if ((gen_lens < 0).any().item<bool>() || frames < 1)
     fail(ErrorCode::kInvalidArgument, "flow prompt mel is longer than prompt + tokens allow");
 
   namespace F = torch::nn::functional;
   CfmInputs cfm;
-  cfm.mu = m.encoder_proj(enc.hidden).transpose(1, 2).contiguous();
+  cfm.mu = m.encoder_proj(hidden).transpose(1, 2).contiguous();
   cfm.mask = valid_mask(mel_lens, frames).unsqueeze(1).to(weight.dtype());
   cfm.spks = m.spk_embed_affine_layer(
       F::normalize(b.embedding, F::NormalizeFuncOptions().dim(1).eps(kNormalizeEps)));

@@ -18,6 +18,7 @@ namespace chatterbox::models::s3gen {
 constexpr int64_t kSpeechVocabSize = 6561;
 constexpr int64_t kMelBins = 80;
 constexpr int64_t kTokenMelRatio = 2;
+constexpr int64_t kLookaheadTokens = 3;
 
 // Where the flow's random draws come from. Tensors given here are used as they are; whatever is
 // missing is drawn from `generator` (or the default generator of the device when none is
@@ -40,6 +41,10 @@ struct FlowInputs {
   torch::Tensor prompt_feat;        // (B or 1, Tm, 80) prompt mel
   torch::Tensor prompt_feat_lens;   // optional (B or 1,) int64; default Tm for every row
   torch::Tensor embedding;          // (B or 1, 192) CAMPPlus x-vector (not normalised)
+  // false for a streaming chunk whose tokens continue: the mel frames of the last 3 tokens,
+  // which lack their look-ahead, are dropped (6 frames per row), and the decoder's mask follows
+  // the shortened length (upstream builds it from the untrimmed one and fails).
+  bool finalize = true;
 };
 
 class FlowModelImpl : public torch::nn::Module {
@@ -65,8 +70,8 @@ class Flow {
   void to(const torch::Device& device);
   FlowModel& model() { return model_; }
 
-  // Returns the generated mel (B, 80, max_i Tg_i), Tg_i = 2 (Tp_i + N_i) - Tm_i, zero beyond
-  // each row's length. Token ids must lie in [0, 6561).
+  // Returns the generated mel (B, 80, max_i Tg_i), Tg_i = 2 (Tp_i + N_i) - Tm_i (6 fewer when
+  // not finalizing), zero beyond each row's length. Token ids must lie in [0, 6561).
   torch::Tensor inference(const FlowInputs& inputs, int64_t n_timesteps,
                           const FlowNoise& noise) const;
   torch::Tensor inference(const torch::Tensor& tokens, const torch::Tensor& token_lens,
