@@ -37,8 +37,9 @@ void check_forward(const std::string& variant) {
   auto g = testing::load_golden("t3_" + variant + "_forward");
   auto model = load_pattern_model(variant, /*text_head=*/true);
   auto cond = golden_conditionals(g, *model);
-  if (!g.meta["emotion_adv"].is_null())
+  if (!g.meta["emotion_adv"].is_null()) {
     EXPECT_FLOAT_EQ(g.meta["emotion_adv"].get<float>(), kGoldenEmotion);
+  }
 
   auto cond_emb = model->prepare_conditioning(cond);
   auto out = model->forward(cond, g["text_tokens"], g["speech_tokens"]);
