@@ -3,7 +3,6 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <cmath>
-#include <mutex>
 #include <string>
 
 #include "engine/common/error.h"
@@ -16,7 +15,9 @@ void require(bool ok, const std::string& message) {
   if (!ok) fail(ErrorCode::kInvalidArgument, message);
 }
 
-std::string show(double v) { return std::to_string(v); }
+std::string show(double v) {
+  return std::to_string(v);
+}
 
 torch::Tensor llama_chain(const SamplingOptions& o, torch::Tensor s, const torch::Tensor& ids) {
   s = apply_repetition_penalty(s, ids, o.repetition_penalty);
@@ -61,9 +62,7 @@ GeneratorUniforms::GeneratorUniforms(torch::Generator generator)
     : generator_(std::move(generator)) {}
 
 double GeneratorUniforms::next() {
-  std::lock_guard<std::mutex> lock(generator_.mutex());
-  return torch::rand({1}, generator_, torch::TensorOptions().dtype(torch::kFloat64))
-      .item<double>();
+  return torch::rand({1}, generator_, torch::TensorOptions().dtype(torch::kFloat64)).item<double>();
 }
 
 InjectedUniforms::InjectedUniforms(std::vector<double> values) : values_(std::move(values)) {}
@@ -75,8 +74,8 @@ InjectedUniforms::InjectedUniforms(const torch::Tensor& values) {
 
 double InjectedUniforms::next() {
   if (next_ >= values_.size())
-    fail(ErrorCode::kInternal, "injected uniforms exhausted after " +
-                                   std::to_string(values_.size()) + " draws");
+    fail(ErrorCode::kInternal,
+         "injected uniforms exhausted after " + std::to_string(values_.size()) + " draws");
   return values_[next_++];
 }
 

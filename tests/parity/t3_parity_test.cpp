@@ -48,11 +48,10 @@ void check_forward(const std::string& variant) {
   EXPECT_TENSORS_CLOSE(out.speech_logits, g["speech_logits"], kTolerance);
   EXPECT_TENSORS_CLOSE(out.text_logits, g["text_logits"], kTolerance);
   EXPECT_TENSORS_CLOSE(hidden_last, g["hidden_last"], kTolerance);
-  std::cout << variant << " max |diff|: cond_emb "
-            << testing::max_abs_diff(cond_emb, g["cond_emb"]) << ", speech_logits "
-            << testing::max_abs_diff(out.speech_logits, g["speech_logits"]) << ", text_logits "
-            << testing::max_abs_diff(out.text_logits, g["text_logits"]) << ", hidden_last "
-            << testing::max_abs_diff(hidden_last, g["hidden_last"]) << "\n";
+  std::cout << variant << " max |diff|: cond_emb " << testing::max_abs_diff(cond_emb, g["cond_emb"])
+            << ", speech_logits " << testing::max_abs_diff(out.speech_logits, g["speech_logits"])
+            << ", text_logits " << testing::max_abs_diff(out.text_logits, g["text_logits"])
+            << ", hidden_last " << testing::max_abs_diff(hidden_last, g["hidden_last"]) << "\n";
 }
 
 T3GenerationOptions golden_options(const testing::Golden& g, const T3Model& model) {
@@ -88,12 +87,24 @@ void check_inference(const std::string& variant) {
   EXPECT_TENSORS_EQUAL(torch::tensor(streamed, torch::kLong).view({1, -1}), result.tokens);
 }
 
-TEST(T3Parity, BaseForward) { check_forward("base"); }
-TEST(T3Parity, MultilingualForward) { check_forward("mtl"); }
-TEST(T3Parity, TurboForward) { check_forward("turbo"); }
-TEST(T3Parity, BaseInference) { check_inference("base"); }
-TEST(T3Parity, MultilingualInference) { check_inference("mtl"); }
-TEST(T3Parity, TurboInference) { check_inference("turbo"); }
+TEST(T3Parity, BaseForward) {
+  check_forward("base");
+}
+TEST(T3Parity, MultilingualForward) {
+  check_forward("mtl");
+}
+TEST(T3Parity, TurboForward) {
+  check_forward("turbo");
+}
+TEST(T3Parity, BaseInference) {
+  check_inference("base");
+}
+TEST(T3Parity, MultilingualInference) {
+  check_inference("mtl");
+}
+TEST(T3Parity, TurboInference) {
+  check_inference("turbo");
+}
 
 }  // namespace
 }  // namespace chatterbox

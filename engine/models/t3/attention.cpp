@@ -10,9 +10,9 @@ namespace chatterbox::models::t3 {
 torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                         const torch::Tensor& allowed) {
 #if TORCH_VERSION_MAJOR >= 2
-  return at::scaled_dot_product_attention(q, k, v, allowed.defined()
-                                                       ? c10::optional<at::Tensor>(allowed)
-                                                       : c10::optional<at::Tensor>());
+  return at::scaled_dot_product_attention(
+      q, k, v,
+      allowed.defined() ? c10::optional<at::Tensor>(allowed) : c10::optional<at::Tensor>());
 #else
   const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
   auto scores = torch::matmul(q, k.transpose(-2, -1)) * scale;

@@ -3,8 +3,10 @@
 namespace chatterbox::models::t3 {
 
 CondEncoder::CondEncoder(const T3Config& config, const WeightReader& w) : config_(config) {
-  speaker_proj_ = Linear::load(w.under("spkr_enc."), config.speaker_embed_size, config.hidden, true);
-  if (config.emotion_input) emotion_proj_ = Linear::load(w.under("emotion_adv_fc."), 1, config.hidden, false);
+  speaker_proj_ =
+      Linear::load(w.under("spkr_enc."), config.speaker_embed_size, config.hidden, true);
+  if (config.emotion_input)
+    emotion_proj_ = Linear::load(w.under("emotion_adv_fc."), 1, config.hidden, false);
   if (config.perceiver)
     perceiver_.emplace(w.under("perceiver."), config.hidden, config.perceiver_queries,
                        config.perceiver_heads);

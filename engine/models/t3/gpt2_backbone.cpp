@@ -30,8 +30,7 @@ Gpt2Backbone::Gpt2Backbone(const T3Config& config, const WeightReader& tfmr) : c
 }
 
 KVCache Gpt2Backbone::make_cache(int64_t batch, int64_t capacity) const {
-  return KVCache(config_.layers, batch, config_.heads, config_.head_dim, wpe_.options(),
-                 capacity);
+  return KVCache(config_.layers, batch, config_.heads, config_.head_dim, wpe_.options(), capacity);
 }
 
 torch::Tensor Gpt2Backbone::self_attention(const Block& block, int64_t index,
@@ -51,9 +50,9 @@ torch::Tensor Gpt2Backbone::forward(const torch::Tensor& embeds, const torch::Te
                                     KVCache& cache, const torch::Tensor& key_mask) const {
   const int64_t b = embeds.size(0), t = embeds.size(1);
   if (positions.max().item<int64_t>() >= config_.max_positions)
-    fail(ErrorCode::kResourceExhausted,
-         "T3 sequence longer than the " + std::to_string(config_.max_positions) +
-             " positions of the GPT-2 backbone");
+    fail(ErrorCode::kResourceExhausted, "T3 sequence longer than the " +
+                                            std::to_string(config_.max_positions) +
+                                            " positions of the GPT-2 backbone");
   auto allowed = decoder_attention_mask(b, cache.length(), t, key_mask, embeds.device());
   auto h = embeds + torch::embedding(wpe_, positions.to(embeds.device()));
   for (size_t i = 0; i < blocks_.size(); ++i) {

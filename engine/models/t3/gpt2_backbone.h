@@ -14,8 +14,8 @@ class Gpt2Backbone final : public Backbone {
  public:
   Gpt2Backbone(const T3Config& config, const WeightReader& tfmr);
 
-  torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& positions,
-                        KVCache& cache, const torch::Tensor& key_mask = {}) const override;
+  torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& positions, KVCache& cache,
+                        const torch::Tensor& key_mask = {}) const override;
   KVCache make_cache(int64_t batch, int64_t capacity) const override;
 
  private:

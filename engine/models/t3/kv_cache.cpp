@@ -45,7 +45,9 @@ std::pair<torch::Tensor, torch::Tensor> KVCache::append(int64_t layer, const tor
   return {keys.narrow(2, 0, length_ + steps), values.narrow(2, 0, length_ + steps)};
 }
 
-void KVCache::commit(int64_t steps) { length_ += steps; }
+void KVCache::commit(int64_t steps) {
+  length_ += steps;
+}
 
 void KVCache::select_rows(const torch::Tensor& rows) {
   for (size_t i = 0; i < keys_.size(); ++i) {

@@ -5,8 +5,7 @@
 
 namespace chatterbox::models::t3 {
 
-LlamaBackbone::LlamaBackbone(const T3Config& config, const WeightReader& tfmr)
-    : config_(config) {
+LlamaBackbone::LlamaBackbone(const T3Config& config, const WeightReader& tfmr) : config_(config) {
   const int64_t d = config.hidden;
   const int64_t attn = config.heads * config.head_dim;
   for (int64_t i = 0; i < config.layers; ++i) {
@@ -28,8 +27,8 @@ LlamaBackbone::LlamaBackbone(const T3Config& config, const WeightReader& tfmr)
 }
 
 KVCache LlamaBackbone::make_cache(int64_t batch, int64_t capacity) const {
-  return KVCache(config_.layers, batch, config_.heads, config_.head_dim,
-                 final_norm_.options(), capacity);
+  return KVCache(config_.layers, batch, config_.heads, config_.head_dim, final_norm_.options(),
+                 capacity);
 }
 
 torch::Tensor LlamaBackbone::rms_norm(const torch::Tensor& x, const torch::Tensor& weight) const {

@@ -13,8 +13,8 @@ class LlamaBackbone final : public Backbone {
  public:
   LlamaBackbone(const T3Config& config, const WeightReader& tfmr);
 
-  torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& positions,
-                        KVCache& cache, const torch::Tensor& key_mask = {}) const override;
+  torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& positions, KVCache& cache,
+                        const torch::Tensor& key_mask = {}) const override;
   KVCache make_cache(int64_t batch, int64_t capacity) const override;
 
  private:

@@ -18,8 +18,9 @@ torch::Tensor llama3_inverse_frequencies(const T3Config& c) {
   auto smooth = (wavelen.reciprocal() * c.rope_original_context - c.rope_low_freq_factor) /
                 (c.rope_high_freq_factor - c.rope_low_freq_factor);
   auto smoothed = (1 - smooth) * scaled / c.rope_factor + smooth * scaled;
-  auto medium = (wavelen < high_freq_wavelen).logical_not().logical_and(
-      (wavelen > low_freq_wavelen).logical_not());
+  auto medium = (wavelen < high_freq_wavelen)
+                    .logical_not()
+                    .logical_and((wavelen > low_freq_wavelen).logical_not());
   return torch::where(medium, smoothed, scaled).to(f32);
 }
 
@@ -27,7 +28,7 @@ RotaryTables rotary_tables(const torch::Tensor& inverse_frequencies,
                            const torch::Tensor& positions) {
   auto inv = inverse_frequencies.to(positions.device());
   auto freqs = positions.to(torch::kFloat32).unsqueeze(-1) * inv.view({1, 1, -1});  // (B,T,D/2)
-  auto angles = torch::cat({freqs, freqs}, -1).unsqueeze(1);                         // (B,1,T,D)
+  auto angles = torch::cat({freqs, freqs}, -1).unsqueeze(1);                        // (B,1,T,D)
   return {angles.cos(), angles.sin()};
 }
 

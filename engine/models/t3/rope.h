@@ -18,7 +18,8 @@ struct RotaryTables {
 };
 
 // cos/sin for `positions` (B, T) int64.
-RotaryTables rotary_tables(const torch::Tensor& inverse_frequencies, const torch::Tensor& positions);
+RotaryTables rotary_tables(const torch::Tensor& inverse_frequencies,
+                           const torch::Tensor& positions);
 
 // x (B, H, T, head_dim) -> x * cos + rotate_half(x) * sin.
 torch::Tensor apply_rotary(const torch::Tensor& x, const RotaryTables& tables);

@@ -58,8 +58,8 @@ T3Config T3Config::by_name(const std::string& name) {
   if (name == "multilingual" || name == "mtl") return for_variant(T3Variant::kMultilingual);
   if (name == "turbo") return for_variant(T3Variant::kTurbo);
   if (name == "nano") return for_variant(T3Variant::kNano);
-  fail(ErrorCode::kInvalidArgument, "unknown T3 variant '" + name +
-                                        "' (expected original, multilingual, turbo or nano)");
+  fail(ErrorCode::kInvalidArgument,
+       "unknown T3 variant '" + name + "' (expected original, multilingual, turbo or nano)");
 }
 
 }  // namespace chatterbox::models::t3

@@ -50,8 +50,7 @@ void T3GenerationOptions::validate(const T3Config& config) const {
 }
 
 T3Generation T3Model::generate(const T3Conditionals& cond, const torch::Tensor& text_tokens,
-                               const T3GenerationOptions& options,
-                               runtime::UniformSource& uniforms,
+                               const T3GenerationOptions& options, runtime::UniformSource& uniforms,
                                const SpeechTokenCallback& on_token) const {
   torch::NoGradGuard no_grad;
   options.validate(config_);

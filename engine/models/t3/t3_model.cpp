@@ -89,8 +89,8 @@ void T3Model::check_text(const torch::Tensor& text) const {
 
 torch::Tensor T3Model::prepare_conditioning(const T3Conditionals& cond) const {
   if (!cond.speaker_emb.defined() || cond.speaker_emb.numel() % config_.speaker_embed_size != 0)
-    fail(ErrorCode::kInvalidArgument, "speaker_emb must hold (B, " +
-                                          std::to_string(config_.speaker_embed_size) + ") values");
+    fail(ErrorCode::kInvalidArgument,
+         "speaker_emb must hold (B, " + std::to_string(config_.speaker_embed_size) + ") values");
   auto speaker = cond.speaker_emb.to(device(), torch::kFloat32);
   const int64_t batch = speaker.numel() / config_.speaker_embed_size;
   torch::Tensor prompt;
@@ -103,9 +103,8 @@ torch::Tensor T3Model::prepare_conditioning(const T3Conditionals& cond) const {
   }
   torch::Tensor emotion;
   if (config_.emotion_input)
-    emotion = cond.emotion_adv.defined()
-                  ? cond.emotion_adv.to(device(), torch::kFloat32)
-                  : torch::full({batch, 1, 1}, 0.5, speech_emb_.options());
+    emotion = cond.emotion_adv.defined() ? cond.emotion_adv.to(device(), torch::kFloat32)
+                                         : torch::full({batch, 1, 1}, 0.5, speech_emb_.options());
   return (*cond_encoder_)(speaker, prompt, emotion);
 }
 
@@ -117,11 +116,13 @@ T3ForwardOutput T3Model::forward(const T3Conditionals& cond, const torch::Tensor
   const int64_t batch = text_tokens.size(0);
   auto cond_emb = prepare_conditioning(cond);
   if (cond_emb.size(0) != batch) cond_emb = cond_emb.expand({batch, -1, -1});
-  auto embeds = torch::cat({cond_emb, embed_text(text_tokens, false), embed_speech(speech_tokens, 0)}, 1);
+  auto embeds =
+      torch::cat({cond_emb, embed_text(text_tokens, false), embed_speech(speech_tokens, 0)}, 1);
 
   const int64_t length = embeds.size(1);
   auto cache = backbone_->make_cache(batch, length);
-  auto hidden = backbone_->forward(embeds, consecutive_positions(batch, 0, length, device()), cache);
+  auto hidden =
+      backbone_->forward(embeds, consecutive_positions(batch, 0, length, device()), cache);
 
   const int64_t text_start = cond_emb.size(1), text_len = text_tokens.size(1);
   T3ForwardOutput out;

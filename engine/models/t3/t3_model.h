@@ -49,8 +49,8 @@ struct T3ForwardOutput {
 };
 
 struct T3Generation {
-  torch::Tensor tokens;         // (1, n) int64 speech tokens, without the stop token
-  bool reached_stop = false;    // generation ended on the stop token (6562)
+  torch::Tensor tokens;       // (1, n) int64 speech tokens, without the stop token
+  bool reached_stop = false;  // generation ended on the stop token (6562)
 };
 
 // Called with each new speech token (never the stop token); return false to stop early.
