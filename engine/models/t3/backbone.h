@@ -1,0 +1,35 @@
+#pragma once
+// The transformer stack inside T3 (Llama or GPT-2), driven only by input embeddings.
+
+#include <torch/torch.h>
+
+#include <memory>
+
+#include "engine/io/state_dict.h"
+#include "engine/models/t3/kv_cache.h"
+#include "engine/models/t3/t3_config.h"
+
+namespace chatterbox::models::t3 {
+
+class Backbone {
+ public:
+  virtual ~Backbone() = default;
+
+  // Runs `embeds` (B, T, D) after the steps already in `cache`, appends their keys and values,
+  // and returns the final normed hidden states (B, T, D). `positions` (B, T) int64 are the
+  // per-row position indices (RoPE for Llama, wpe rows for GPT-2); `key_mask` (B, past + T),
+  // optional, is false on padded slots.
+  virtual torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& positions,
+                                KVCache& cache, const torch::Tensor& key_mask = {}) const = 0;
+
+  virtual KVCache make_cache(int64_t batch, int64_t capacity) const = 0;
+};
+
+// Positions past .. past+steps-1 for every row: what a batch without padding uses.
+torch::Tensor consecutive_positions(int64_t batch, int64_t past, int64_t steps,
+                                    const torch::Device& device);
+
+std::unique_ptr<Backbone> load_backbone(const T3Config& config, const io::StateDict& dict,
+                                        torch::Device device);
+
+}  // namespace chatterbox::models::t3

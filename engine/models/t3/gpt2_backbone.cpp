@@ -1,0 +1,67 @@
+#include "engine/models/t3/gpt2_backbone.h"
+
+#include <cmath>
+
+#include "engine/common/error.h"
+#include "engine/models/t3/attention.h"
+
+namespace chatterbox::models::t3 {
+
+torch::Tensor gelu_new(const torch::Tensor& x) {
+  const double k = std::sqrt(2.0 / M_PI);
+  return 0.5 * x * (1.0 + torch::tanh(k * (x + 0.044715 * torch::pow(x, 3.0))));
+}
+
+Gpt2Backbone::Gpt2Backbone(const T3Config& config, const WeightReader& tfmr) : config_(config) {
+  const int64_t d = config.hidden;
+  wpe_ = tfmr.get("wpe.weight", {config.max_positions, d});
+  for (int64_t i = 0; i < config.layers; ++i) {
+    auto w = tfmr.under("h." + std::to_string(i) + ".");
+    Block block;
+    block.ln_1 = LayerNorm::load(w.under("ln_1."), d, config.norm_eps);
+    block.c_attn = Conv1D::load(w.under("attn.c_attn."), d, 3 * d);
+    block.attn_proj = Conv1D::load(w.under("attn.c_proj."), d, d);
+    block.ln_2 = LayerNorm::load(w.under("ln_2."), d, config.norm_eps);
+    block.c_fc = Conv1D::load(w.under("mlp.c_fc."), d, config.intermediate);
+    block.mlp_proj = Conv1D::load(w.under("mlp.c_proj."), config.intermediate, d);
+    blocks_.push_back(std::move(block));
+  }
+  ln_f_ = LayerNorm::load(tfmr.under("ln_f."), d, config.norm_eps);
+}
+
+KVCache Gpt2Backbone::make_cache(int64_t batch, int64_t capacity) const {
+  return KVCache(config_.layers, batch, config_.heads, config_.head_dim, wpe_.options(), capacity);
+}
+
+torch::Tensor Gpt2Backbone::self_attention(const Block& block, int64_t index,
+                                           const torch::Tensor& x, KVCache& cache,
+                                           const torch::Tensor& allowed) const {
+  const int64_t b = x.size(0), t = x.size(1), d = config_.hidden;
+  auto qkv = block.c_attn(x).split(d, -1);
+  auto split = [&](const torch::Tensor& y) {
+    return y.reshape({b, t, config_.heads, config_.head_dim}).transpose(1, 2);
+  };
+  auto [keys, values] = cache.append(index, split(qkv[1]), split(qkv[2]));
+  auto out = attention(split(qkv[0]), keys, values, allowed);
+  return block.attn_proj(out.transpose(1, 2).reshape({b, t, d}));
+}
+
+torch::Tensor Gpt2Backbone::forward(const torch::Tensor& embeds, const torch::Tensor& positions,
+                                    KVCache& cache, const torch::Tensor& key_mask) const {
+  const int64_t b = embeds.size(0), t = embeds.size(1);
+  if (positions.max().item<int64_t>() >= config_.max_positions)
+    fail(ErrorCode::kResourceExhausted, "T3 sequence longer than the " +
+                                            std::to_string(config_.max_positions) +
+                                            " positions of the GPT-2 backbone");
+  auto allowed = decoder_attention_mask(b, cache.length(), t, key_mask, embeds.device());
+  auto h = embeds + torch::embedding(wpe_, positions.to(embeds.device()));
+  for (size_t i = 0; i < blocks_.size(); ++i) {
+    const auto& block = blocks_[i];
+    h = h + self_attention(block, static_cast<int64_t>(i), block.ln_1(h), cache, allowed);
+    h = h + block.mlp_proj(gelu_new(block.c_fc(block.ln_2(h))));
+  }
+  cache.commit(t);
+  return ln_f_(h);
+}
+
+}  // namespace chatterbox::models::t3

@@ -1,0 +1,71 @@
+#include "engine/models/t3/llama_backbone.h"
+
+#include "engine/models/t3/attention.h"
+#include "engine/models/t3/rope.h"
+
+namespace chatterbox::models::t3 {
+
+LlamaBackbone::LlamaBackbone(const T3Config& config, const WeightReader& tfmr) : config_(config) {
+  const int64_t d = config.hidden;
+  const int64_t attn = config.heads * config.head_dim;
+  for (int64_t i = 0; i < config.layers; ++i) {
+    auto w = tfmr.under("layers." + std::to_string(i) + ".");
+    Layer layer;
+    layer.input_norm = w.get("input_layernorm.weight", {d});
+    layer.q = Linear::load(w.under("self_attn.q_proj."), d, attn, false);
+    layer.k = Linear::load(w.under("self_attn.k_proj."), d, attn, false);
+    layer.v = Linear::load(w.under("self_attn.v_proj."), d, attn, false);
+    layer.o = Linear::load(w.under("self_attn.o_proj."), attn, d, false);
+    layer.post_attention_norm = w.get("post_attention_layernorm.weight", {d});
+    layer.gate = Linear::load(w.under("mlp.gate_proj."), d, config.intermediate, false);
+    layer.up = Linear::load(w.under("mlp.up_proj."), d, config.intermediate, false);
+    layer.down = Linear::load(w.under("mlp.down_proj."), config.intermediate, d, false);
+    layers_.push_back(std::move(layer));
+  }
+  final_norm_ = tfmr.get("norm.weight", {d});
+  inverse_frequencies_ = llama3_inverse_frequencies(config).to(tfmr.device());
+}
+
+KVCache LlamaBackbone::make_cache(int64_t batch, int64_t capacity) const {
+  return KVCache(config_.layers, batch, config_.heads, config_.head_dim, final_norm_.options(),
+                 capacity);
+}
+
+torch::Tensor LlamaBackbone::rms_norm(const torch::Tensor& x, const torch::Tensor& weight) const {
+  auto variance = x.pow(2).mean(-1, /*keepdim=*/true);
+  return weight * (x * torch::rsqrt(variance + config_.norm_eps));
+}
+
+torch::Tensor LlamaBackbone::self_attention(const Layer& layer, int64_t index,
+                                            const torch::Tensor& x, const RotaryTables& rope,
+                                            KVCache& cache, const torch::Tensor& allowed) const {
+  const int64_t b = x.size(0), t = x.size(1);
+  auto split = [&](const torch::Tensor& y) {
+    return y.view({b, t, config_.heads, config_.head_dim}).transpose(1, 2);
+  };
+  auto q = apply_rotary(split(layer.q(x)), rope);
+  auto k = apply_rotary(split(layer.k(x)), rope);
+  auto v = split(layer.v(x));
+  auto [keys, values] = cache.append(index, k, v);
+  auto out = attention(q, keys, values, allowed);
+  return layer.o(out.transpose(1, 2).reshape({b, t, config_.heads * config_.head_dim}));
+}
+
+torch::Tensor LlamaBackbone::forward(const torch::Tensor& embeds, const torch::Tensor& positions,
+                                     KVCache& cache, const torch::Tensor& key_mask) const {
+  const int64_t b = embeds.size(0), t = embeds.size(1);
+  auto allowed = decoder_attention_mask(b, cache.length(), t, key_mask, embeds.device());
+  auto rope = rotary_tables(inverse_frequencies_, positions);
+  auto h = embeds;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const auto& layer = layers_[i];
+    h = h + self_attention(layer, static_cast<int64_t>(i), rms_norm(h, layer.input_norm), rope,
+                           cache, allowed);
+    auto x = rms_norm(h, layer.post_attention_norm);
+    h = h + layer.down(torch::silu(layer.gate(x)) * layer.up(x));
+  }
+  cache.commit(t);
+  return rms_norm(h, final_norm_);
+}
+
+}  // namespace chatterbox::models::t3

@@ -1,0 +1,39 @@
+#pragma once
+// HF LlamaModel (eval) over input embeddings: pre-norm RMSNorm blocks, llama3-scaled RoPE,
+// SiLU-gated MLP, no biases, final RMSNorm. The dummy `embed_tokens` table is not kept.
+
+#include <vector>
+
+#include "engine/models/t3/backbone.h"
+#include "engine/models/t3/weights.h"
+
+namespace chatterbox::models::t3 {
+
+class LlamaBackbone final : public Backbone {
+ public:
+  LlamaBackbone(const T3Config& config, const WeightReader& tfmr);
+
+  torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& positions, KVCache& cache,
+                        const torch::Tensor& key_mask = {}) const override;
+  KVCache make_cache(int64_t batch, int64_t capacity) const override;
+
+ private:
+  struct Layer {
+    torch::Tensor input_norm;
+    Linear q, k, v, o;
+    torch::Tensor post_attention_norm;
+    Linear gate, up, down;
+  };
+
+  torch::Tensor rms_norm(const torch::Tensor& x, const torch::Tensor& weight) const;
+  torch::Tensor self_attention(const Layer& layer, int64_t index, const torch::Tensor& x,
+                               const struct RotaryTables& rope, KVCache& cache,
+                               const torch::Tensor& allowed) const;
+
+  T3Config config_;
+  std::vector<Layer> layers_;
+  torch::Tensor final_norm_;
+  torch::Tensor inverse_frequencies_;
+};
+
+}  // namespace chatterbox::models::t3

@@ -1,0 +1,57 @@
+#pragma once
+// Small weight holders for the T3 modules: tensors taken from a checkpoint by key with their
+// expected shapes (no copy when the checkpoint already lives on the target device).
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+#include "engine/io/state_dict.h"
+
+namespace chatterbox::models::t3 {
+
+// Reads tensors under a key prefix, checks shapes, moves them to `device` as float32.
+class WeightReader {
+ public:
+  WeightReader(const io::StateDict& dict, torch::Device device, std::string prefix = "")
+      : dict_(dict), device_(device), prefix_(std::move(prefix)) {}
+
+  torch::Tensor get(const std::string& key, const std::vector<int64_t>& shape) const;
+  WeightReader under(const std::string& prefix) const {
+    return WeightReader(dict_, device_, prefix_ + prefix);
+  }
+  torch::Device device() const { return device_; }
+
+ private:
+  const io::StateDict& dict_;
+  torch::Device device_;
+  std::string prefix_;
+};
+
+// nn.Linear: weight [out, in], optional bias.
+struct Linear {
+  torch::Tensor weight;
+  torch::Tensor bias;
+  static Linear load(const WeightReader& w, int64_t in, int64_t out, bool with_bias);
+  torch::Tensor operator()(const torch::Tensor& x) const;
+};
+
+// HF GPT-2 Conv1D: weight stored [in, out], y = x W + b.
+struct Conv1D {
+  torch::Tensor weight;
+  torch::Tensor bias;
+  static Conv1D load(const WeightReader& w, int64_t in, int64_t out);
+  torch::Tensor operator()(const torch::Tensor& x) const;
+};
+
+// nn.LayerNorm with affine weight and bias.
+struct LayerNorm {
+  torch::Tensor weight;
+  torch::Tensor bias;
+  double eps = 1e-5;
+  static LayerNorm load(const WeightReader& w, int64_t dim, double eps);
+  torch::Tensor operator()(const torch::Tensor& x) const;
+};
+
+}  // namespace chatterbox::models::t3

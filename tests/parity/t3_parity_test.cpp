@@ -1,0 +1,110 @@
+// T3 against the reference goldens (pattern weights, full size, CPU float32).
+
+#include <gtest/gtest.h>
+
+#include <iostream>
+
+#include "engine/io/param_layout.h"
+#include "engine/models/t3/t3_model.h"
+#include "tests/support/golden.h"
+
+namespace chatterbox {
+namespace {
+
+using models::t3::T3Conditionals;
+using models::t3::T3GenerationOptions;
+using models::t3::T3LoadOptions;
+using models::t3::T3Model;
+
+constexpr double kTolerance = 1e-4;
+constexpr float kGoldenEmotion = 0.7f;  // reference.py t3_inputs
+
+std::shared_ptr<const T3Model> load_pattern_model(const std::string& variant, bool text_head) {
+  T3LoadOptions options;
+  options.keep_text_head = text_head;
+  return T3Model::load(variant, io::pattern_state_dict("t3_" + variant), options);
+}
+
+T3Conditionals golden_conditionals(const testing::Golden& g, const T3Model& model) {
+  T3Conditionals cond;
+  cond.speaker_emb = g["speaker_emb"];
+  cond.cond_prompt_speech_tokens = g["cond_prompt_speech_tokens"];
+  if (model.config().emotion_input) cond.emotion_adv = torch::full({1, 1, 1}, kGoldenEmotion);
+  return cond;
+}
+
+void check_forward(const std::string& variant) {
+  auto g = testing::load_golden("t3_" + variant + "_forward");
+  auto model = load_pattern_model(variant, /*text_head=*/true);
+  auto cond = golden_conditionals(g, *model);
+  if (!g.meta["emotion_adv"].is_null()) {
+    EXPECT_FLOAT_EQ(g.meta["emotion_adv"].get<float>(), kGoldenEmotion);
+  }
+
+  auto cond_emb = model->prepare_conditioning(cond);
+  auto out = model->forward(cond, g["text_tokens"], g["speech_tokens"]);
+  auto hidden_last = out.hidden_states.select(1, out.hidden_states.size(1) - 1);
+  EXPECT_TENSORS_CLOSE(cond_emb, g["cond_emb"], kTolerance);
+  EXPECT_TENSORS_CLOSE(out.speech_logits, g["speech_logits"], kTolerance);
+  EXPECT_TENSORS_CLOSE(out.text_logits, g["text_logits"], kTolerance);
+  EXPECT_TENSORS_CLOSE(hidden_last, g["hidden_last"], kTolerance);
+  std::cout << variant << " max |diff|: cond_emb " << testing::max_abs_diff(cond_emb, g["cond_emb"])
+            << ", speech_logits " << testing::max_abs_diff(out.speech_logits, g["speech_logits"])
+            << ", text_logits " << testing::max_abs_diff(out.text_logits, g["text_logits"])
+            << ", hidden_last " << testing::max_abs_diff(hidden_last, g["hidden_last"]) << "\n";
+}
+
+T3GenerationOptions golden_options(const testing::Golden& g, const T3Model& model) {
+  auto options = T3GenerationOptions::defaults_for(model.config());
+  const auto& p = g.meta["params"];
+  options.sampling.temperature = p["temperature"].get<double>();
+  options.sampling.repetition_penalty = p["repetition_penalty"].get<double>();
+  options.sampling.top_p = p["top_p"].get<double>();
+  if (p.contains("top_k")) options.sampling.top_k = p["top_k"].get<int64_t>();
+  if (p.contains("min_p")) options.sampling.min_p = p["min_p"].get<double>();
+  if (p.contains("cfg_weight")) options.cfg_weight = p["cfg_weight"].get<double>();
+  options.max_new_tokens = g.meta["max_new_tokens"].get<int64_t>();
+  return options;
+}
+
+void check_inference(const std::string& variant) {
+  auto g = testing::load_golden("t3_" + variant + "_inference");
+  auto model = load_pattern_model(variant, /*text_head=*/false);
+  runtime::InjectedUniforms uniforms(g["sample_u"]);
+  std::vector<int64_t> streamed;
+  auto result = model->generate(golden_conditionals(g, *model), g["text_tokens"],
+                                golden_options(g, *model), uniforms, [&](int64_t token) {
+                                  streamed.push_back(token);
+                                  return true;
+                                });
+
+  auto expected = g["tokens"].view({1, -1});
+  const bool golden_stops = expected[0][-1].item<int64_t>() == model->config().stop_speech_token;
+  if (golden_stops) expected = expected.narrow(1, 0, expected.size(1) - 1);
+  EXPECT_EQ(result.reached_stop, golden_stops);
+  EXPECT_TENSORS_EQUAL(result.tokens, expected);
+  EXPECT_EQ(uniforms.consumed(), static_cast<size_t>(g["sample_u"].numel()));
+  EXPECT_TENSORS_EQUAL(torch::tensor(streamed, torch::kLong).view({1, -1}), result.tokens);
+}
+
+TEST(T3Parity, BaseForward) {
+  check_forward("base");
+}
+TEST(T3Parity, MultilingualForward) {
+  check_forward("mtl");
+}
+TEST(T3Parity, TurboForward) {
+  check_forward("turbo");
+}
+TEST(T3Parity, BaseInference) {
+  check_inference("base");
+}
+TEST(T3Parity, MultilingualInference) {
+  check_inference("mtl");
+}
+TEST(T3Parity, TurboInference) {
+  check_inference("turbo");
+}
+
+}  // namespace
+}  // namespace chatterbox
