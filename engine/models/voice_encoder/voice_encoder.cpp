@@ -128,10 +128,11 @@ torch::Tensor VoiceEncoder::embed_utterances(const std::vector<torch::Tensor>& w
   for (const torch::Tensor& wav : wavs16) {
     if (wav.dim() != 1) fail(ErrorCode::kInvalidArgument, "VoiceEncoder expects mono (N,) audio");
     const torch::Tensor input = wav.to(torch::kFloat32);
-    const torch::Tensor kept = options.trim_top_db > 0 ? dsp::trim_silence(input, trim) : input;
-    if (kept.size(0) == 0) {
+    // Digital silence would pass the relative trim untouched and embed to noise; refuse it.
+    if (input.numel() == 0 || input.abs().max().item<float>() < 1e-5f) {
       fail(ErrorCode::kInvalidArgument, "the reference audio is silent; no voice to embed");
     }
+    const torch::Tensor kept = options.trim_top_db > 0 ? dsp::trim_silence(input, trim) : input;
     mels.push_back(dsp::ve_mel_spectrogram(kept));
   }
   return embed_mels(mels, options);
