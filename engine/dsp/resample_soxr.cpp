@@ -81,4 +81,11 @@ torch::Tensor resample_soxr_hq(const torch::Tensor& wav, int in_rate, int out_ra
   return result.to(wav.device());
 }
 
+Audio to_rate(const Audio& audio, int rate) {
+  Audio out = audio;
+  out.samples = resample_soxr_hq(audio.samples, audio.sample_rate, rate);
+  out.sample_rate = rate;
+  return out;
+}
+
 }  // namespace chatterbox::dsp

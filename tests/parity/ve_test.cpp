@@ -4,6 +4,7 @@
 #include "engine/dsp/trim_silence.h"
 #include "engine/dsp/ve_mel.h"
 #include "engine/io/param_layout.h"
+#include "engine/io/state_dict.h"
 #include "engine/models/voice_encoder/voice_encoder.h"
 #include "tests/support/golden.h"
 
@@ -32,6 +33,14 @@ TEST(VoiceEncoderParity, UtteranceEmbeddingMatchesReference) {
   const auto golden = testing::load_golden("ve");
   const torch::Tensor embedding = pattern_encoder().embed_utterance(golden["wav16"]);
   EXPECT_TENSORS_CLOSE(embedding, golden["embedding"], 1e-4);
+}
+
+// ve.pt-style checkpoint: a torch.save pickle written from CUDA, mapped to the CPU.
+TEST(VoiceEncoderParity, CudaSavedCheckpointGivesTheSameEmbedding) {
+  const auto golden = testing::load_golden("ve");
+  const VoiceEncoder ve =
+      VoiceEncoder::load(io::StateDict::load(testing::goldens_dir() + "/ve_cuda_saved.pt"));
+  EXPECT_TENSORS_CLOSE(ve.embed_utterance(golden["wav16"]), golden["embedding"], 1e-4);
 }
 
 // The turbo pipeline embeds its loudness-normalised 16 kHz reference (8.3 s, two clips).

@@ -133,6 +133,9 @@ TEST_F(AudioFileTest, A44kFileReadsAtItsRateAndResamplesBack) {
   const Audio read = dsp::read_audio_file(path("clip44.wav"));
   EXPECT_EQ(read.sample_rate, 44100);
   EXPECT_TENSORS_EQUAL(read.samples, up);
+  const Audio at24 = dsp::to_rate(read, 24000);
+  EXPECT_EQ(at24.sample_rate, 24000);
+  EXPECT_EQ(at24.samples.size(0), dsp::resampled_length(up.size(0), 44100, 24000));
   // ceil twice: one sample more than the original.
   const int64_t n = clip.samples.size(0);
   const torch::Tensor back = dsp::resample_soxr_hq(read.samples, 44100, 16000);
