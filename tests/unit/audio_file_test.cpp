@@ -214,6 +214,16 @@ TEST_F(AudioFileTest, DamagedFilesAreCorruptData) {
   EXPECT_EQ(error_of(read_bytes(path("nan.wav"))), ErrorCode::kCorruptData);
 }
 
+// A WAV whose data chunk is cut short decodes the samples that are there (as soundfile does);
+// one with no samples at all is refused.
+TEST_F(AudioFileTest, CutWavDecodesItsPrefix) {
+  const std::string wav = read_bytes(testing::audio_path(kClipA));
+  const Audio clip = dsp::read_audio_bytes(wav);
+  const Audio half = dsp::read_audio_bytes(wav.substr(0, 44 + 2 * 10000));
+  EXPECT_TENSORS_EQUAL(half.samples, clip.samples.narrow(0, 0, 10000));
+  EXPECT_EQ(error_of(wav.substr(0, 44)), ErrorCode::kInvalidArgument);
+}
+
 TEST_F(AudioFileTest, ZeroSampleRateIsRejected) {
   std::string wav = read_bytes(testing::audio_path(kClipA));
   for (int i = 24; i < 28; ++i) wav[i] = 0;  // fmt sample rate
