@@ -15,7 +15,7 @@ void expect_matches_golden(const std::string& layout) {
   auto golden = testing::load_golden(layout);
   models::s3gen::ReferenceEmbedder embedder(testing::pattern_s3_tokenizer(layout),
                                             testing::pattern_campplus(layout));
-  auto ref = embedder.embed_ref(golden["wav24"], 24000);
+  auto ref = embedder.embed_ref(testing::on_test_device(golden["wav24"]), 24000);
 
   EXPECT_TENSORS_EQUAL(ref.prompt_token, golden["ref_prompt_token"]);
   EXPECT_TENSORS_EQUAL(ref.prompt_token_len,

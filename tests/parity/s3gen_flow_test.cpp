@@ -20,7 +20,9 @@ Flow load_pattern_flow(const std::string& checkpoint, bool meanflow) {
   io::ParamLayout flow_only;
   for (const auto& spec : io::param_layout(checkpoint))
     if (spec.key.rfind("flow.", 0) == 0) flow_only.push_back(spec);
-  return Flow::load(io::pattern_state_dict(flow_only, checkpoint).sub("flow."), meanflow);
+  Flow flow = Flow::load(io::pattern_state_dict(flow_only, checkpoint).sub("flow."), meanflow);
+  flow.to(testing::test_device());
+  return flow;
 }
 
 // The recorded draws of flow_inference, by call site.
@@ -29,8 +31,10 @@ FlowNoise recorded_noise(const testing::Golden& golden) {
   for (const auto& draw : golden.meta["flow_draws"]) {
     const auto site = draw["site"].get<std::string>();
     const auto key = draw["key"].get<std::string>();
-    if (site.find("flow_matching.py") != std::string::npos) noise.z = golden[key];
-    if (site.find("s3gen.py:flow_inference") != std::string::npos) noise.generated = golden[key];
+    if (site.find("flow_matching.py") != std::string::npos)
+      noise.z = testing::on_test_device(golden[key]);
+    if (site.find("s3gen.py:flow_inference") != std::string::npos)
+      noise.generated = testing::on_test_device(golden[key]);
   }
   return noise;
 }

@@ -9,6 +9,7 @@
 #include "engine/io/param_layout.h"
 #include "engine/models/s3gen/campplus.h"
 #include "engine/models/s3gen/s3tokenizer.h"
+#include "tests/support/golden.h"
 
 namespace chatterbox::testing {
 
@@ -22,12 +23,14 @@ inline io::StateDict pattern_sub_dict(const std::string& layout, const std::stri
 inline models::s3gen::S3Tokenizer pattern_s3_tokenizer(const std::string& layout = "s3gen_base") {
   models::s3gen::S3Tokenizer tokenizer;
   tokenizer->load(pattern_sub_dict(layout, "tokenizer."));
+  tokenizer->to(test_device());
   return tokenizer;
 }
 
 inline models::s3gen::CampPlus pattern_campplus(const std::string& layout = "s3gen_base") {
   models::s3gen::CampPlus encoder;
   encoder->load(pattern_sub_dict(layout, "speaker_encoder."));
+  encoder->to(test_device());
   return encoder;
 }
 

@@ -45,20 +45,21 @@ TEST_F(S3GenFrontends, SincResamplerMatchesTorchaudio16kTo24k) {
 }
 
 TEST_F(S3GenFrontends, PromptMel24k) {
-  torch::Tensor mel = dsp::PromptMelExtractor()(golden()["wav24"].unsqueeze(0));
+  torch::Tensor mel =
+      dsp::PromptMelExtractor()(testing::on_test_device(golden()["wav24"]).unsqueeze(0));
   EXPECT_TENSORS_CLOSE(mel, golden()["mel24"], 1e-4);
   record_diff("mel24", mel, golden()["mel24"]);
 }
 
 TEST_F(S3GenFrontends, TokenizerLogMel16k) {
-  torch::Tensor mel = dsp::S3LogMel()(golden()["wav16"]);
+  torch::Tensor mel = dsp::S3LogMel()(testing::on_test_device(golden()["wav16"]));
   EXPECT_TENSORS_CLOSE(mel, golden()["s3_logmel"], 1e-4);
   record_diff("s3_logmel", mel, golden()["s3_logmel"]);
 }
 
 TEST_F(S3GenFrontends, TokenizerTokensAndT3PromptTokens) {
   auto tokenizer = testing::pattern_s3_tokenizer();
-  torch::Tensor wav16 = golden()["wav16"];
+  torch::Tensor wav16 = testing::on_test_device(golden()["wav16"]);
   SpeechTokens tokens = tokenizer->forward(wav16.unsqueeze(0));
   EXPECT_TENSORS_EQUAL(tokens.tokens, golden()["s3_tokens"]);
   EXPECT_EQ(tokens.lengths.item<int64_t>(), golden()["s3_tokens"].size(1));
@@ -69,7 +70,8 @@ TEST_F(S3GenFrontends, TokenizerTokensAndT3PromptTokens) {
 
 TEST_F(S3GenFrontends, CampPlusXVector) {
   auto encoder = testing::pattern_campplus();
-  torch::Tensor xvector = encoder->inference(golden()["wav16"].unsqueeze(0));
+  torch::Tensor xvector =
+      encoder->inference(testing::on_test_device(golden()["wav16"]).unsqueeze(0));
   EXPECT_TENSORS_CLOSE(xvector, golden()["xvector"], 1e-4);
   record_diff("xvector", xvector, golden()["xvector"]);
 }

@@ -22,7 +22,9 @@ Hift load_pattern_hift(const std::string& checkpoint) {
   io::ParamLayout layout;
   for (const auto& spec : io::param_layout(checkpoint))
     if (spec.key.rfind("mel2wav.", 0) == 0) layout.push_back(spec);
-  return Hift::load(io::pattern_state_dict(layout, checkpoint).sub("mel2wav."));
+  Hift hift = Hift::load(io::pattern_state_dict(layout, checkpoint).sub("mel2wav."));
+  hift.to(testing::test_device());
+  return hift;
 }
 
 // The draws recorded at `sites` (a meta list), matched by call site rather than position.
@@ -31,8 +33,10 @@ HiftNoise recorded_noise(const testing::Golden& golden, const nlohmann::json& si
   for (const auto& draw : sites) {
     const auto site = draw["site"].get<std::string>();
     const auto key = draw["key"].get<std::string>();
-    if (site.find("rand@uniform.py:rsample") == 0) noise.phase_uniform = golden[key];
-    if (site.find("hifigan.py:forward:226") != std::string::npos) noise.sine_noise = golden[key];
+    if (site.find("rand@uniform.py:rsample") == 0)
+      noise.phase_uniform = testing::on_test_device(golden[key]);
+    if (site.find("hifigan.py:forward:226") != std::string::npos)
+      noise.sine_noise = testing::on_test_device(golden[key]);
   }
   return noise;
 }
@@ -42,7 +46,7 @@ void expect_wav_matches(const std::string& golden_name) {
   const Hift hift = load_pattern_hift(golden_name);
   const HiftNoise noise = recorded_noise(golden, golden.meta["hift_draws"]);
   ASSERT_TRUE(noise.phase_uniform.defined() && noise.sine_noise.defined());
-  const auto out = hift.inference(golden["mel"], noise);
+  const auto out = hift.inference(testing::on_test_device(golden["mel"]), noise);
   EXPECT_TENSORS_CLOSE(out.wav, golden["wav"], kWaveformTolerance);
   std::cout << golden_name << " wav max |diff| = " << testing::max_abs_diff(out.wav, golden["wav"])
             << std::endl;
@@ -59,7 +63,8 @@ void expect_inference_wav_matches(const std::string& golden_name) {
             golden[e2e_draws[i]["key"].get<std::string>()]))
       GTEST_SKIP() << "inference() drew other flow noise: its mel is not the golden mel";
   const Hift hift = load_pattern_hift(golden_name);
-  const auto out = hift.inference(golden["mel"], recorded_noise(golden, e2e_draws));
+  const auto out =
+      hift.inference(testing::on_test_device(golden["mel"]), recorded_noise(golden, e2e_draws));
   const torch::Tensor faded = apply_trim_fade(out.wav);
   EXPECT_TENSORS_CLOSE(faded, golden["inference_wav"], kWaveformTolerance);
   std::cout << golden_name << " inference_wav max |diff| = "

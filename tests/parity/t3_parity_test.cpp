@@ -22,14 +22,17 @@ constexpr float kGoldenEmotion = 0.7f;  // reference.py t3_inputs
 std::shared_ptr<const T3Model> load_pattern_model(const std::string& variant, bool text_head) {
   T3LoadOptions options;
   options.keep_text_head = text_head;
+  options.device = testing::test_device();
   return T3Model::load(variant, io::pattern_state_dict("t3_" + variant), options);
 }
 
 T3Conditionals golden_conditionals(const testing::Golden& g, const T3Model& model) {
   T3Conditionals cond;
-  cond.speaker_emb = g["speaker_emb"];
-  cond.cond_prompt_speech_tokens = g["cond_prompt_speech_tokens"];
-  if (model.config().emotion_input) cond.emotion_adv = torch::full({1, 1, 1}, kGoldenEmotion);
+  cond.speaker_emb = testing::on_test_device(g["speaker_emb"]);
+  cond.cond_prompt_speech_tokens = testing::on_test_device(g["cond_prompt_speech_tokens"]);
+  if (model.config().emotion_input)
+    cond.emotion_adv =
+        torch::full({1, 1, 1}, kGoldenEmotion, torch::device(testing::test_device()));
   return cond;
 }
 
@@ -42,7 +45,8 @@ void check_forward(const std::string& variant) {
   }
 
   auto cond_emb = model->prepare_conditioning(cond);
-  auto out = model->forward(cond, g["text_tokens"], g["speech_tokens"]);
+  auto out = model->forward(cond, testing::on_test_device(g["text_tokens"]),
+                            testing::on_test_device(g["speech_tokens"]));
   auto hidden_last = out.hidden_states.select(1, out.hidden_states.size(1) - 1);
   EXPECT_TENSORS_CLOSE(cond_emb, g["cond_emb"], kTolerance);
   EXPECT_TENSORS_CLOSE(out.speech_logits, g["speech_logits"], kTolerance);
@@ -72,11 +76,12 @@ void check_inference(const std::string& variant) {
   auto model = load_pattern_model(variant, /*text_head=*/false);
   runtime::InjectedUniforms uniforms(g["sample_u"]);
   std::vector<int64_t> streamed;
-  auto result = model->generate(golden_conditionals(g, *model), g["text_tokens"],
-                                golden_options(g, *model), uniforms, [&](int64_t token) {
-                                  streamed.push_back(token);
-                                  return true;
-                                });
+  auto result =
+      model->generate(golden_conditionals(g, *model), testing::on_test_device(g["text_tokens"]),
+                      golden_options(g, *model), uniforms, [&](int64_t token) {
+                        streamed.push_back(token);
+                        return true;
+                      });
 
   auto expected = g["tokens"].view({1, -1});
   const bool golden_stops = expected[0][-1].item<int64_t>() == model->config().stop_speech_token;

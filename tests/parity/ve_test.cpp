@@ -14,24 +14,26 @@ namespace {
 using voice_encoder::VoiceEncoder;
 
 const VoiceEncoder& pattern_encoder() {
-  static const VoiceEncoder ve = VoiceEncoder::load(io::pattern_state_dict("ve"));
+  static const VoiceEncoder ve =
+      VoiceEncoder::load(io::pattern_state_dict("ve")).to(testing::test_device());
   return ve;
 }
 
 TEST(VoiceEncoderParity, UntrimmedMelMatchesReference) {
   const auto golden = testing::load_golden("ve");
-  const torch::Tensor mel = dsp::ve_mel_spectrogram(golden["wav16"]);
+  const torch::Tensor mel = dsp::ve_mel_spectrogram(testing::on_test_device(golden["wav16"]));
   EXPECT_TENSORS_CLOSE(mel, golden["mel_untrimmed"], 1e-4);
   // Relative agreement too: the values are small (max about 0.2).
   const double rel =
-      ((mel - golden["mel_untrimmed"]).abs().max() / golden["mel_untrimmed"].abs().max())
+      ((mel.cpu() - golden["mel_untrimmed"]).abs().max() / golden["mel_untrimmed"].abs().max())
           .item<double>();
   EXPECT_LT(rel, 1e-5);
 }
 
 TEST(VoiceEncoderParity, UtteranceEmbeddingMatchesReference) {
   const auto golden = testing::load_golden("ve");
-  const torch::Tensor embedding = pattern_encoder().embed_utterance(golden["wav16"]);
+  const torch::Tensor embedding =
+      pattern_encoder().embed_utterance(testing::on_test_device(golden["wav16"]));
   EXPECT_TENSORS_CLOSE(embedding, golden["embedding"], 1e-4);
 }
 
@@ -39,14 +41,17 @@ TEST(VoiceEncoderParity, UtteranceEmbeddingMatchesReference) {
 TEST(VoiceEncoderParity, CudaSavedCheckpointGivesTheSameEmbedding) {
   const auto golden = testing::load_golden("ve");
   const VoiceEncoder ve =
-      VoiceEncoder::load(io::StateDict::load(testing::goldens_dir() + "/ve_cuda_saved.pt"));
-  EXPECT_TENSORS_CLOSE(ve.embed_utterance(golden["wav16"]), golden["embedding"], 1e-4);
+      VoiceEncoder::load(io::StateDict::load(testing::goldens_dir() + "/ve_cuda_saved.pt"))
+          .to(testing::test_device());
+  EXPECT_TENSORS_CLOSE(ve.embed_utterance(testing::on_test_device(golden["wav16"])),
+                       golden["embedding"], 1e-4);
 }
 
 // The turbo pipeline embeds its loudness-normalised 16 kHz reference (8.3 s, two clips).
 TEST(VoiceEncoderParity, TurboReferenceSpeakerEmbeddingMatches) {
   const auto golden = testing::load_golden("e2e_turbo");
-  const torch::Tensor embedding = pattern_encoder().embed_utterance(golden["ref16_after_loudness"]);
+  const torch::Tensor embedding =
+      pattern_encoder().embed_utterance(testing::on_test_device(golden["ref16_after_loudness"]));
   EXPECT_TENSORS_CLOSE(embedding, golden["t3_speaker_emb"], 1e-4);
 }
 

@@ -12,14 +12,22 @@ std::string shared_dir() {
   return env && *env ? env : CHATTERBOX_DEFAULT_SHARED_DIR;
 }
 
-std::string goldens_dir() { return shared_dir() + "/goldens"; }
-std::string audio_path(const std::string& file) { return shared_dir() + "/audio/" + file; }
+std::string goldens_dir() {
+  return shared_dir() + "/goldens";
+}
+std::string audio_path(const std::string& file) {
+  return shared_dir() + "/audio/" + file;
+}
 
 torch::Device test_device() {
   const char* env = std::getenv("CHATTERBOX_TEST_DEVICE");
   torch::Device device(env && *env ? env : "cpu");
   if (device.is_cuda() && !device.has_index()) device.set_index(0);
   return device;
+}
+
+torch::Tensor on_test_device(const torch::Tensor& t) {
+  return t.to(test_device());
 }
 
 Golden load_golden(const std::string& name) {
@@ -51,12 +59,11 @@ double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) {
   int64_t where = diff.argmax().item<int64_t>();
   double worst = diff[where].item<double>();
   if (worst <= tolerance) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure()
-         << actual_expr << " differs from " << expected_expr << " by " << worst
-         << " (tolerance " << tolerance << ") at flat index " << where << ": "
-         << actual.flatten()[where].item<double>() << " vs "
-         << expected.flatten()[where].item<double>() << "; mean |diff| "
-         << diff.mean().item<double>();
+  return ::testing::AssertionFailure() << actual_expr << " differs from " << expected_expr << " by "
+                                       << worst << " (tolerance " << tolerance << ") at flat index "
+                                       << where << ": " << actual.flatten()[where].item<double>()
+                                       << " vs " << expected.flatten()[where].item<double>()
+                                       << "; mean |diff| " << diff.mean().item<double>();
 }
 
 ::testing::AssertionResult TensorsEqual(const char* actual_expr, const char* expected_expr,

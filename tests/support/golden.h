@@ -19,6 +19,8 @@ std::string audio_path(const std::string& file);
 // The device tests run their models on: $CHATTERBOX_TEST_DEVICE ("cpu" by default, "cuda",
 // "cuda:1", "mps"), so the same parity suite checks CPU and GPU builds.
 torch::Device test_device();
+// `t` moved to test_device().
+torch::Tensor on_test_device(const torch::Tensor& t);
 
 struct Golden {
   io::SafetensorsFile file;
@@ -39,8 +41,7 @@ double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b);
                                         const torch::Tensor& expected, double tolerance);
 // Same shape and exactly equal values (for token ids).
 ::testing::AssertionResult TensorsEqual(const char* actual_expr, const char* expected_expr,
-                                        const torch::Tensor& actual,
-                                        const torch::Tensor& expected);
+                                        const torch::Tensor& actual, const torch::Tensor& expected);
 
 }  // namespace chatterbox::testing
 
