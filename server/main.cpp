@@ -6,6 +6,7 @@
 
 #include "engine/common/error.h"
 #include "engine/log/log.h"
+#include "engine/runtime/precision.h"
 #include "engine/runtime/threads.h"
 #include "server/commands/command.h"
 
@@ -16,6 +17,8 @@ int main(int argc, char** argv) {
   server::GlobalOptions global;
   app.add_option("--threads", global.threads, "Intra-op CPU threads (0: all cores)")
       ->capture_default_str();
+  app.add_flag("--allow-tf32", global.allow_tf32,
+               "Let CUDA use TF32 for float32 matrix products and convolutions (faster, not exact)");
   app.add_option("--log-level", global.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
 
@@ -26,6 +29,7 @@ int main(int argc, char** argv) {
   try {
     log::set_level(global.log_level);
     runtime::configure_threads(global.threads);
+    runtime::set_allow_tf32(global.allow_tf32);
     for (auto& run : commands) {
       int rc = run();
       if (rc >= 0) return rc;

@@ -10,6 +10,7 @@ namespace chatterbox::server {
 struct GlobalOptions {
   int threads = 0;  // 0: all cores
   std::string log_level = "info";
+  bool allow_tf32 = false;
 };
 
 using CommandRunner = std::function<int()>;

@@ -37,8 +37,12 @@ torch::Tensor sine_excitation(const torch::Tensor& f0, const SineGenDraws& draws
   const torch::Tensor harmonic_numbers =
       torch::arange(1, config.harmonics + 1, f0.options()).view({1, -1, 1});
   const torch::Tensor frequency = f0 * harmonic_numbers / config.sample_rate;
-  // The CPU cumsum accumulates float32 in double, as the reference's does.
-  const torch::Tensor theta = torch::remainder(torch::cumsum(frequency, -1), 1) * (2 * M_PI);
+  // The reference runs on the CPU, whose cumsum accumulates float32 in double and rounds each
+  // prefix to float32. Doing that explicitly gives the same phases on every device (CUDA's
+  // cumsum accumulates in float32, and the phase drifts over a few seconds of audio).
+  const torch::Tensor phase_cycles =
+      torch::cumsum(frequency.to(torch::kFloat64), -1).to(frequency.scalar_type());
+  const torch::Tensor theta = torch::remainder(phase_cycles, 1) * (2 * M_PI);
   const torch::Tensor phases = initial_phases(draws.phase_uniform.to(f0.device()));
   const torch::Tensor sines = config.sine_amp * torch::sin(theta + phases);
 
