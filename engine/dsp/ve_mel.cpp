@@ -5,62 +5,13 @@
 #include <vector>
 
 #include "engine/common/error.h"
+#include "engine/dsp/mel_filters.h"
 
 namespace chatterbox::dsp {
-namespace {
-
-// Slaney's mel scale: linear below 1 kHz (200/3 Hz per mel), logarithmic above.
-constexpr double kLinearHzPerMel = 200.0 / 3.0;
-constexpr double kLogStartHz = 1000.0;
-constexpr double kLogStartMel = kLogStartHz / kLinearHzPerMel;
-
-double log_step() {
-  return std::log(6.4) / 27.0;
-}
-
-double hz_to_mel(double hz) {
-  if (hz >= kLogStartHz) return kLogStartMel + std::log(hz / kLogStartHz) / log_step();
-  return hz / kLinearHzPerMel;
-}
-
-double mel_to_hz(double mel) {
-  if (mel >= kLogStartMel) return kLogStartHz * std::exp(log_step() * (mel - kLogStartMel));
-  return kLinearHzPerMel * mel;
-}
-
-// n band edges evenly spaced in mel (numpy.linspace: i * step + start, last = stop), in Hz.
-std::vector<double> mel_band_edges(int n, double fmin, double fmax) {
-  const double lo = hz_to_mel(fmin), hi = hz_to_mel(fmax);
-  const double step = (hi - lo) / (n - 1);
-  std::vector<double> hz(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i)
-    hz[static_cast<size_t>(i)] = mel_to_hz(i == n - 1 ? hi : i * step + lo);
-  return hz;
-}
-
-}  // namespace
 
 torch::Tensor ve_mel_filters(const VeMelConfig& config) {
-  const int bins = config.n_fft / 2 + 1;
-  const int n_mels = config.n_mels;
-  const std::vector<double> edges = mel_band_edges(n_mels + 2, config.fmin, config.fmax);
-  const double bin_hz = 1.0 / (config.n_fft * (1.0 / config.sample_rate));  // numpy rfftfreq
-  torch::Tensor weights = torch::zeros({n_mels, bins}, torch::kFloat32);
-  auto w = weights.accessor<float, 2>();
-  for (int m = 0; m < n_mels; ++m) {
-    const double lower_width = edges[m + 1] - edges[m];
-    const double upper_width = edges[m + 2] - edges[m + 1];
-    const double slaney_norm = 2.0 / (edges[m + 2] - edges[m]);
-    for (int k = 0; k < bins; ++k) {
-      const double f = k * bin_hz;
-      const double rising = -(edges[m] - f) / lower_width;
-      const double falling = (edges[m + 2] - f) / upper_width;
-      // librosa stores the triangle in float32 first, then scales it by the norm in place.
-      const float triangle = static_cast<float>(std::max(0.0, std::min(rising, falling)));
-      w[m][k] = static_cast<float>(static_cast<double>(triangle) * slaney_norm);
-    }
-  }
-  return weights;
+  return slaney_mel_filters(config.sample_rate, config.n_fft, config.n_mels, config.fmin,
+                            config.fmax);
 }
 
 torch::Tensor ve_mel_spectrogram(const torch::Tensor& wav, const VeMelConfig& config) {
