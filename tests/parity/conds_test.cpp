@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/common/error.h"
 #include "engine/common/file_system.h"
 #include "engine/pipeline/conditionals.h"
 #include "tests/support/golden.h"
