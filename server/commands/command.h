@@ -17,5 +17,7 @@ using CommandRunner = std::function<int()>;
 
 // Adds the make-pattern-model subcommand; the returned runner executes it once parsed.
 CommandRunner add_make_pattern_model_command(CLI::App& app, const GlobalOptions& global);
+// Adds synth: one offline synthesis to a WAV file.
+CommandRunner add_synth_command(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace chatterbox::server

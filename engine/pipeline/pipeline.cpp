@@ -1,0 +1,233 @@
+#include "engine/pipeline/pipeline.h"
+
+#include <cmath>
+#include <random>
+
+#include "engine/common/error.h"
+#include "engine/io/checkpoint_dir.h"
+#include "engine/log/log.h"
+#include "engine/runtime/sampler.h"
+
+namespace chatterbox::pipeline {
+namespace {
+
+bool is_gpt2_variant(Variant variant) {
+  return variant == Variant::kTurbo || variant == Variant::kNano;
+}
+
+text::TextVariant text_variant_of(Variant variant) {
+  switch (variant) {
+    case Variant::kMultilingual:
+      return text::TextVariant::kMultilingual;
+    case Variant::kTurbo:
+    case Variant::kNano:
+      return text::TextVariant::kTurbo;
+    default:
+      return text::TextVariant::kOriginal;
+  }
+}
+
+uint64_t random_seed() {
+  std::random_device device;
+  return (static_cast<uint64_t>(device()) << 32) ^ device();
+}
+
+// Every model is loaded on the CPU and then moved, so the state dict's mapped memory is read once.
+std::string directory_of(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? std::string(".") : path.substr(0, slash);
+}
+
+}  // namespace
+
+torch::Tensor drop_invalid_tokens(const torch::Tensor& tokens) {
+  torch::Tensor row = tokens.reshape({-1}).to(torch::kCPU).to(torch::kLong);
+  const auto start = (row == kStartSpeechToken).nonzero();
+  if (start.size(0) > 0) row = row.slice(0, start[0].item<int64_t>() + 1);
+  const auto stop = (row == kStopSpeechToken).nonzero();
+  if (stop.size(0) > 0) row = row.slice(0, 0, stop[0].item<int64_t>());
+  row = row.index({row < models::s3gen::kSpeechVocabSize});
+  return row.reshape({1, -1});
+}
+
+std::unique_ptr<Pipeline> Pipeline::load(const std::string& checkpoint_dir, Variant variant,
+                                         const PipelineLoadOptions& options) {
+  io::CheckpointOptions checkpoint_options;
+  checkpoint_options.multilingual_t3 = options.multilingual_t3;
+  const io::CheckpointFiles files =
+      io::locate_checkpoint(checkpoint_dir, variant, checkpoint_options);
+  PipelineWeights weights;
+  weights.s3gen = io::StateDict::load(files.s3gen);
+  if (variant != Variant::kVoiceConversion) {
+    weights.t3 = io::StateDict::load(files.t3);
+    weights.voice_encoder = io::StateDict::load(files.voice_encoder);
+    const std::string tokenizer_dir = files.tokenizer_format == io::TokenizerFormat::kGpt2Files
+                                          ? files.tokenizer
+                                          : directory_of(files.tokenizer);
+    weights.tokenizer = text::load_text_tokenizer(text_variant_of(variant), tokenizer_dir);
+  }
+  if (!files.conds.empty()) weights.builtin_voice = load_conds_pt(files.conds);
+  if (files.pattern_model)
+    log::warn(checkpoint_dir + " is a pattern model: its weights are patterns, its audio noise");
+  return from_weights(variant, std::move(weights), options);
+}
+
+std::unique_ptr<Pipeline> Pipeline::from_weights(Variant variant, PipelineWeights weights,
+                                                 const PipelineLoadOptions& options) {
+  std::unique_ptr<Pipeline> pipeline(new Pipeline());
+  pipeline->variant_ = variant;
+  pipeline->device_ = options.device;
+  pipeline->decoder_ =
+      std::make_unique<SpeechDecoder>(weights.s3gen, is_gpt2_variant(variant), options.device);
+  models::s3gen::S3Tokenizer tokenizer;
+  tokenizer->load(weights.s3gen.sub("tokenizer."));
+  models::s3gen::CampPlus campplus;
+  campplus->load(weights.s3gen.sub("speaker_encoder."));
+  tokenizer->to(options.device);
+  campplus->to(options.device);
+  pipeline->embedder_ =
+      std::make_unique<models::s3gen::ReferenceEmbedder>(std::move(tokenizer), std::move(campplus));
+  if (variant != Variant::kVoiceConversion) {
+    models::t3::T3LoadOptions t3_options;
+    t3_options.device = options.device;
+    pipeline->t3_ = models::t3::T3Model::load(variant_name(variant), weights.t3, t3_options);
+    pipeline->voice_encoder_ = std::make_unique<voice_encoder::VoiceEncoder>(
+        voice_encoder::VoiceEncoder::load(weights.voice_encoder).to(options.device));
+    if (!weights.tokenizer)
+      fail(ErrorCode::kInvalidArgument,
+           std::string("the ") + variant_name(variant) + " pipeline needs a text tokenizer");
+    pipeline->tokenizer_ = std::move(weights.tokenizer);
+  }
+  pipeline->builtin_voice_ = std::move(weights.builtin_voice);
+  return pipeline;
+}
+
+const Conditionals& Pipeline::builtin_voice() const {
+  if (!builtin_voice_)
+    fail(ErrorCode::kNotFound, "this checkpoint has no built-in voice (conds.pt): give a voice");
+  return *builtin_voice_;
+}
+
+ResolvedOptions Pipeline::resolve(const SynthesisOptions& options) const {
+  if (!t3_) fail(ErrorCode::kInvalidArgument, "voice conversion does not synthesise text");
+  ResolvedOptions r;
+  r.t3 = models::t3::T3GenerationOptions::defaults_for(t3_->config());
+  r.exaggeration = is_gpt2_variant(variant_) ? 0.0 : 0.5;
+  if (options.temperature) r.t3.sampling.temperature = *options.temperature;
+  if (options.top_p) r.t3.sampling.top_p = *options.top_p;
+  if (options.min_p) r.t3.sampling.min_p = *options.min_p;
+  if (options.top_k) r.t3.sampling.top_k = *options.top_k;
+  if (options.repetition_penalty) r.t3.sampling.repetition_penalty = *options.repetition_penalty;
+  if (options.cfg_weight) r.t3.cfg_weight = *options.cfg_weight;
+  if (options.max_new_tokens) r.t3.max_new_tokens = *options.max_new_tokens;
+  if (options.exaggeration) r.exaggeration = *options.exaggeration;
+  if (!std::isfinite(r.exaggeration) || r.exaggeration < 0)
+    fail(ErrorCode::kInvalidArgument,
+         "exaggeration must be a finite number >= 0, got " + std::to_string(r.exaggeration));
+  if (is_gpt2_variant(variant_)) {
+    if (r.t3.sampling.min_p > 0) log::warn("min_p is ignored by turbo/nano");
+    r.t3.sampling.min_p = 0.0;
+  }
+  r.t3.validate(t3_->config());
+  r.seed = options.seed ? *options.seed : random_seed();
+  return r;
+}
+
+VoiceModels Pipeline::voice_models() const {
+  return VoiceModels{embedder_.get(), voice_encoder_.get()};
+}
+
+Conditionals Pipeline::make_voice(const dsp::Audio& reference, double exaggeration) const {
+  std::lock_guard<std::mutex> lock(embedder_mutex_);
+  torch::NoGradGuard no_grad;
+  return prepare_conditionals(reference, variant_, exaggeration, voice_models());
+}
+
+Conditionals Pipeline::make_voice_from_bytes(const std::string& encoded,
+                                             double exaggeration) const {
+  return make_voice(dsp::read_audio_bytes(encoded), exaggeration);
+}
+
+Conditionals Pipeline::make_voice_from_clips(const torch::Tensor& wav24, const torch::Tensor& wav16,
+                                             double exaggeration) const {
+  std::lock_guard<std::mutex> lock(embedder_mutex_);
+  torch::NoGradGuard no_grad;
+  return conditionals_from_clips(wav24, wav16, variant_, exaggeration, voice_models());
+}
+
+torch::Tensor Pipeline::speech_tokens_for_s3gen(const torch::Tensor& generated) const {
+  if (!is_gpt2_variant(variant_)) return drop_invalid_tokens(generated);
+  // Turbo/Nano only drop ids >= 6561 (no start/stop handling), then append three silences.
+  torch::Tensor row = generated.reshape({-1}).to(torch::kCPU).to(torch::kLong);
+  row = row.index({row < models::s3gen::kSpeechVocabSize});
+  return torch::cat({row, torch::full({3}, kSilenceToken, torch::kLong)}).reshape({1, -1});
+}
+
+SynthesisResult Pipeline::synthesize(const std::string& text, const std::string& language,
+                                     const Conditionals* voice, const SynthesisOptions& options,
+                                     const Draws& draws, const ProgressCallback& progress) const {
+  if (!t3_) fail(ErrorCode::kInvalidArgument, "voice conversion does not synthesise text");
+  if (text.empty()) fail(ErrorCode::kInvalidArgument, "the text is empty");
+  const ResolvedOptions resolved = resolve(options);
+  const Conditionals& base_voice = voice ? *voice : builtin_voice();
+  const Conditionals conds = base_voice.with_exaggeration(resolved.exaggeration);
+  torch::NoGradGuard no_grad;
+
+  const torch::Tensor text_tokens = tokenizer_->text_to_tokens(text, language);
+  std::unique_ptr<runtime::UniformSource> uniforms;
+  if (draws.sample_u.defined())
+    uniforms = std::make_unique<runtime::InjectedUniforms>(draws.sample_u);
+  else
+    uniforms = std::make_unique<runtime::GeneratorUniforms>(resolved.seed);
+  int64_t generated = 0;
+  models::t3::SpeechTokenCallback on_token;
+  if (progress) on_token = [&](int64_t) { return progress(++generated); };
+  models::t3::T3Conditionals t3_cond = conds.t3;
+  t3_cond.speaker_emb = t3_cond.speaker_emb.to(device_);
+  if (t3_cond.cond_prompt_speech_tokens.defined())
+    t3_cond.cond_prompt_speech_tokens = t3_cond.cond_prompt_speech_tokens.to(device_);
+  if (t3_cond.emotion_adv.defined()) t3_cond.emotion_adv = t3_cond.emotion_adv.to(device_);
+  const models::t3::T3Generation generation =
+      t3_->generate(t3_cond, text_tokens.to(device_), resolved.t3, *uniforms, on_token);
+
+  SynthesisResult result =
+      vocode(speech_tokens_for_s3gen(generation.tokens), conds, draws, resolved.seed + 1);
+  result.reached_stop = generation.reached_stop;
+  if (variant_ == Variant::kMultilingual) {
+    // Upstream drops the audio of the last speech token.
+    const int64_t n = drop_invalid_tokens(generation.tokens).size(1);
+    const int64_t keep = std::max<int64_t>(1, n - 1) * kSamplesPerToken;
+    result.wav = result.wav.slice(0, 0, std::min<int64_t>(keep, result.wav.size(0)));
+  }
+  return result;
+}
+
+SynthesisResult Pipeline::vocode(const torch::Tensor& speech_tokens, const Conditionals& voice,
+                                 const Draws& draws, uint64_t seed) const {
+  const DecoderVoice decoder_voice{voice.gen.prompt_token, voice.gen.prompt_token_len,
+                                   voice.gen.prompt_feat, voice.gen.embedding};
+  const DecoderDraws decoder_draws{draws.flow_generated, draws.flow_z, draws.hift_phase,
+                                   draws.hift_sine_noise};
+  DecoderOutput decoded = decoder_->decode(speech_tokens, decoder_voice, decoder_draws, seed);
+  SynthesisResult result;
+  result.wav = decoded.wav;
+  result.mel = decoded.mel;
+  result.speech_tokens = speech_tokens;
+  return result;
+}
+
+SynthesisResult Pipeline::convert(const torch::Tensor& source16, const Conditionals* target,
+                                  const Draws& draws, std::optional<uint64_t> seed) const {
+  if (!source16.defined() || source16.numel() == 0)
+    fail(ErrorCode::kInvalidArgument, "the source audio is empty");
+  const Conditionals& voice = target ? *target : builtin_voice();
+  torch::Tensor tokens;
+  {
+    std::lock_guard<std::mutex> lock(embedder_mutex_);
+    torch::NoGradGuard no_grad;
+    tokens = embedder_->tokenizer()->forward(source16.reshape({1, -1}).to(device_)).tokens;
+  }
+  return vocode(tokens.to(torch::kCPU), voice, draws, seed ? *seed : random_seed());
+}
+
+}  // namespace chatterbox::pipeline

@@ -1,0 +1,139 @@
+#pragma once
+// One loaded model variant, text (or source speech) to a 24 kHz waveform: the five upstream
+// pipelines (original English, multilingual, Turbo, Nano, voice conversion) with their defaults
+// and post-processing. Models are loaded once; synthesize/convert may run concurrently.
+
+#include <torch/torch.h>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "engine/common/variant.h"
+#include "engine/io/state_dict.h"
+#include "engine/models/s3gen/reference_embedding.h"
+#include "engine/models/t3/t3_model.h"
+#include "engine/models/voice_encoder/voice_encoder.h"
+#include "engine/pipeline/conditionals.h"
+#include "engine/pipeline/speech_decoder.h"
+#include "engine/text/text_tokenizer.h"
+
+namespace chatterbox::pipeline {
+
+constexpr int64_t kSamplesPerToken = 960;
+constexpr int64_t kSilenceToken = 4299;  // S3GEN_SIL
+constexpr int64_t kStartSpeechToken = 6561;
+constexpr int64_t kStopSpeechToken = 6562;
+
+// Unset fields take the variant's upstream default (SynthesisOptions::defaults_for).
+struct SynthesisOptions {
+  std::optional<double> temperature;
+  std::optional<double> top_p;
+  std::optional<double> min_p;
+  std::optional<int64_t> top_k;
+  std::optional<double> repetition_penalty;
+  std::optional<double> cfg_weight;
+  std::optional<double> exaggeration;
+  std::optional<uint64_t> seed;  // unset: a random seed
+  std::optional<int64_t> max_new_tokens;
+};
+
+// The resolved values a synthesis runs with.
+struct ResolvedOptions {
+  models::t3::T3GenerationOptions t3;
+  double exaggeration = 0.5;
+  uint64_t seed = 0;
+};
+
+// Recorded randomness to replay (parity tests); whatever is undefined is drawn from the seed.
+struct Draws {
+  torch::Tensor sample_u;         // (n,) float64 uniforms of the T3 sampler, in order
+  torch::Tensor flow_generated;   // meanflow noise (1, 80, 2N)
+  torch::Tensor flow_z;           // CFM start noise (1, 80, >= 2(Tp + N))
+  torch::Tensor hift_phase;       // (1, 9, 1)
+  torch::Tensor hift_sine_noise;  // (1, 9, 480 T)
+};
+
+// Called after each speech token T3 generates (count so far); return false to cancel.
+using ProgressCallback = std::function<bool(int64_t tokens_generated)>;
+
+struct PipelineLoadOptions {
+  torch::Device device = torch::kCPU;
+  std::string multilingual_t3 = "v2";
+};
+
+// The weights of one variant, already in memory (a checkpoint directory's files, or pattern
+// weights built for a parity check).
+struct PipelineWeights {
+  io::StateDict t3;     // empty for voice conversion
+  io::StateDict s3gen;  // with its "flow.", "mel2wav.", "tokenizer.", "speaker_encoder." keys
+  io::StateDict voice_encoder;                     // empty for voice conversion
+  std::unique_ptr<text::TextTokenizer> tokenizer;  // null for voice conversion
+  std::optional<Conditionals> builtin_voice;       // conds.pt, if shipped
+};
+
+struct SynthesisResult {
+  torch::Tensor wav;            // (L,) float32 at 24 kHz, on the CPU
+  torch::Tensor speech_tokens;  // (1, n) int64 as S3Gen received them
+  torch::Tensor mel;            // (1, 80, T) the flow's output
+  bool reached_stop = false;
+};
+
+class Pipeline {
+ public:
+  // Finds the variant's files with io::locate_checkpoint and loads each model once.
+  static std::unique_ptr<Pipeline> load(const std::string& checkpoint_dir, Variant variant,
+                                        const PipelineLoadOptions& options = {});
+  static std::unique_ptr<Pipeline> from_weights(Variant variant, PipelineWeights weights,
+                                                const PipelineLoadOptions& options = {});
+
+  Variant variant() const { return variant_; }
+  int sample_rate() const { return kS3GenRate; }
+  bool has_builtin_voice() const { return builtin_voice_.has_value(); }
+  const Conditionals& builtin_voice() const;
+
+  // The variant's defaults filled in, validated (kInvalidArgument naming the bad option).
+  ResolvedOptions resolve(const SynthesisOptions& options) const;
+
+  // A voice from reference audio (any rate, mono or multi-channel).
+  Conditionals make_voice(const dsp::Audio& reference, double exaggeration = 0.5) const;
+  Conditionals make_voice_from_bytes(const std::string& encoded, double exaggeration = 0.5) const;
+  // From the reference at both rates as the pipeline would receive them (parity checks).
+  Conditionals make_voice_from_clips(const torch::Tensor& wav24, const torch::Tensor& wav16,
+                                     double exaggeration) const;
+
+  // Text -> waveform. `voice` null: the built-in voice (kNotFound if there is none).
+  SynthesisResult synthesize(const std::string& text, const std::string& language,
+                             const Conditionals* voice, const SynthesisOptions& options,
+                             const Draws& draws = {}, const ProgressCallback& progress = {}) const;
+
+  // Voice conversion: 16 kHz source speech (L,) -> waveform in the target voice (null: built-in).
+  SynthesisResult convert(const torch::Tensor& source16, const Conditionals* target,
+                          const Draws& draws = {}, std::optional<uint64_t> seed = {}) const;
+
+  // S3Gen alone: speech tokens (1, n) + voice -> waveform with the trim fade.
+  SynthesisResult vocode(const torch::Tensor& speech_tokens, const Conditionals& voice,
+                         const Draws& draws, uint64_t seed) const;
+
+ private:
+  Pipeline() = default;
+  VoiceModels voice_models() const;
+  torch::Tensor speech_tokens_for_s3gen(const torch::Tensor& generated) const;
+
+  Variant variant_ = Variant::kOriginal;
+  torch::Device device_ = torch::kCPU;
+  std::shared_ptr<const models::t3::T3Model> t3_;
+  std::unique_ptr<SpeechDecoder> decoder_;
+  std::unique_ptr<models::s3gen::ReferenceEmbedder> embedder_;
+  std::unique_ptr<voice_encoder::VoiceEncoder> voice_encoder_;
+  std::unique_ptr<text::TextTokenizer> tokenizer_;
+  std::optional<Conditionals> builtin_voice_;
+  mutable std::mutex embedder_mutex_;  // the S3 tokenizer and CAMPPlus are not re-entrant
+};
+
+// upstream drop_invalid_tokens, then only ids < 6561. tokens (1, n) or (n,) -> (1, m) int64.
+torch::Tensor drop_invalid_tokens(const torch::Tensor& tokens);
+
+}  // namespace chatterbox::pipeline
