@@ -17,8 +17,9 @@ int main(int argc, char** argv) {
   server::GlobalOptions global;
   app.add_option("--threads", global.threads, "Intra-op CPU threads (0: all cores)")
       ->capture_default_str();
-  app.add_flag("--allow-tf32", global.allow_tf32,
-               "Let CUDA use TF32 for float32 matrix products and convolutions (faster, not exact)");
+  app.add_flag(
+      "--allow-tf32", global.allow_tf32,
+      "Let CUDA use TF32 for float32 matrix products and convolutions (faster, not exact)");
   app.add_option("--log-level", global.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
 

@@ -7,10 +7,10 @@
 #include <CLI/CLI.hpp>
 #include <cmath>
 #include <cstdio>
-#include <limits>
-#include <optional>
 #include <iostream>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,7 +20,9 @@
 #include "engine/io/param_layout.h"
 #include "engine/io/safetensors.h"
 #include "engine/pipeline/pipeline.h"
+#include "engine/runtime/device.h"
 #include "engine/runtime/threads.h"
+#include "tests/support/recorded_draws.h"
 
 namespace chatterbox::parity_tool {
 namespace {
@@ -76,26 +78,21 @@ class Comparison {
   bool all_ok_ = true;
 };
 
-// Recorded draws by call site (goldens/README.md).
 pipeline::Draws recorded_draws(const Golden& golden) {
   pipeline::Draws draws;
   if (golden.has("sample_u")) draws.sample_u = golden["sample_u"];
-  if (!golden.meta.contains("draws")) return draws;
-  for (const auto& draw : golden.meta["draws"]) {
-    const std::string key = draw["key"], site = draw["site"];
-    const torch::Tensor value = golden[key];
-    if (site.find("s3gen.py:flow_inference") != std::string::npos)
-      draws.flow_generated = value;
-    else if (site.find("flow_matching.py:forward") != std::string::npos)
-      draws.flow_z = value;
-    else if (site.rfind("rand@uniform.py", 0) == 0)
-      draws.hift_phase = value;
-    else if (site.find("hifigan.py:forward:226") != std::string::npos)
-      draws.hift_sine_noise = value;
-    else if (site.find("hifigan.py:forward:282") == std::string::npos)
-      fail(ErrorCode::kUnsupported, "unknown draw site " + site);
-  }
+  if (golden.meta.contains("draws"))
+    draws.s3gen = testing::recorded_s3gen_noise(
+        golden.meta["draws"], [&](const std::string& key) { return golden[key]; });
   return draws;
+}
+
+// A parity run must happen where it was asked to: no silent fallback to the CPU.
+torch::Device required_device(const std::string& name) {
+  const runtime::DeviceChoice choice = runtime::choose_device(name);
+  if (!choice.fallback_reason.empty())
+    fail(ErrorCode::kUnsupported, "device " + name + ": " + choice.fallback_reason);
+  return choice.device;
 }
 
 std::string t3_layout(Variant variant) {
@@ -167,7 +164,8 @@ void compare_conditionals(Comparison& cmp, const pipeline::Conditionals& conds,
   cmp.check("gen_embedding", conds.gen.embedding, golden["gen_embedding"], kFeatureTolerance);
 }
 
-int run_e2e(const std::string& golden_path, const std::string& tokenizer_option) {
+int run_e2e(const std::string& golden_path, const std::string& tokenizer_option,
+            const pipeline::PipelineLoadOptions& load) {
   const Golden golden = open_golden(golden_path);
   const nlohmann::json& meta = golden.meta;
   const Variant variant = golden_variant(meta);
@@ -181,7 +179,7 @@ int run_e2e(const std::string& golden_path, const std::string& tokenizer_option)
   weights.s3gen = io::pattern_state_dict(uses_meanflow(variant) ? "s3gen_meanflow" : "s3gen_base");
   weights.voice_encoder = io::pattern_state_dict("ve");
   weights.tokenizer = load_tokenizer(tokenizer_path, variant);
-  const auto pipe = pipeline::Pipeline::from_weights(variant, std::move(weights));
+  const auto pipe = pipeline::Pipeline::from_weights(variant, std::move(weights), load);
 
   pipeline::SynthesisOptions options;
   options.temperature = meta_value<double>(meta, "temperature");
@@ -212,9 +210,9 @@ int run_e2e(const std::string& golden_path, const std::string& tokenizer_option)
                        &conds, options, draws);
   std::cout << "speech tokens to S3Gen: " << result.speech_tokens.size(1)
             << (result.reached_stop ? " (stopped)" : "") << std::endl;
-  if (draws.flow_z.defined())  // z spans 2 (prompt + tokens) frames: pins the token count
+  if (draws.s3gen.flow_z.defined())  // z spans 2 (prompt + tokens) frames: pins the token count
     std::cout << "token count implied by the recorded z: "
-              << draws.flow_z.size(2) / 2 - conds.gen.prompt_token.size(1) << std::endl;
+              << draws.s3gen.flow_z.size(2) / 2 - conds.gen.prompt_token.size(1) << std::endl;
   if (golden.has("tokens")) cmp.check("tokens", result.speech_tokens, golden["tokens"], -1);
   if (golden.has("mel")) cmp.check("mel", result.mel, golden["mel"], kFeatureTolerance);
   cmp.check("wav", result.wav, golden["wav"], kWaveformTolerance);
@@ -222,11 +220,12 @@ int run_e2e(const std::string& golden_path, const std::string& tokenizer_option)
   return cmp.all_ok() ? 0 : 1;
 }
 
-int run_vc(const std::string& golden_path) {
+int run_vc(const std::string& golden_path, const pipeline::PipelineLoadOptions& load) {
   const Golden golden = open_golden(golden_path);
   pipeline::PipelineWeights weights;
   weights.s3gen = io::pattern_state_dict("s3gen_base");
-  const auto pipe = pipeline::Pipeline::from_weights(Variant::kVoiceConversion, std::move(weights));
+  const auto pipe =
+      pipeline::Pipeline::from_weights(Variant::kVoiceConversion, std::move(weights), load);
   Comparison cmp;
   const pipeline::Conditionals target =
       pipe->make_voice_from_clips(golden["target24"], torch::Tensor(), 0.5);
@@ -244,9 +243,11 @@ int main(int argc, char** argv) {
   using namespace chatterbox;
   CLI::App app{"chatterbox-parity: rerun a pipeline golden and compare every intermediate"};
   app.require_subcommand(1);
-  std::string golden, tokenizer;
+  std::string golden, tokenizer, device = "cpu";
   int threads = 0;
   app.add_option("--threads", threads, "Intra-op CPU threads (0: all cores)");
+  app.add_option("--device", device, "Device to run the models on: cpu, cuda, cuda:N, mps")
+      ->capture_default_str();
   auto* e2e = app.add_subcommand("e2e", "a text-to-speech golden (e2e_base / e2e_turbo format)");
   e2e->add_option("golden", golden, "the golden .safetensors")->required();
   e2e->add_option("--tokenizer", tokenizer,
@@ -256,8 +257,10 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     runtime::configure_threads(threads);
-    if (e2e->parsed()) return parity_tool::run_e2e(golden, tokenizer);
-    return parity_tool::run_vc(golden);
+    pipeline::PipelineLoadOptions load;
+    load.device = parity_tool::required_device(device);
+    if (e2e->parsed()) return parity_tool::run_e2e(golden, tokenizer, load);
+    return parity_tool::run_vc(golden, load);
   } catch (const Error& e) {
     std::cerr << "error: " << e.what() << " (" << error_code_name(e.code()) << ")" << std::endl;
     return 2;

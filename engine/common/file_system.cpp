@@ -13,7 +13,9 @@
 
 namespace chatterbox::fs {
 namespace {
-bool stat_path(const std::string& path, struct stat* st) { return ::stat(path.c_str(), st) == 0; }
+bool stat_path(const std::string& path, struct stat* st) {
+  return ::stat(path.c_str(), st) == 0;
+}
 }  // namespace
 
 bool exists(const std::string& path) {
@@ -98,7 +100,8 @@ std::string make_temp_directory(const std::string& prefix) {
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
   if (!::mkdtemp(buffer.data()))
-    fail(ErrorCode::kInternal, "cannot create a temporary directory: " + std::string(std::strerror(errno)));
+    fail(ErrorCode::kInternal,
+         "cannot create a temporary directory: " + std::string(std::strerror(errno)));
   return buffer.data();
 }
 

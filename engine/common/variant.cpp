@@ -16,11 +16,16 @@ Variant parse_variant(const std::string& name) {
 
 const char* variant_name(Variant variant) {
   switch (variant) {
-    case Variant::kOriginal: return "original";
-    case Variant::kMultilingual: return "multilingual";
-    case Variant::kTurbo: return "turbo";
-    case Variant::kNano: return "nano";
-    case Variant::kVoiceConversion: return "vc";
+    case Variant::kOriginal:
+      return "original";
+    case Variant::kMultilingual:
+      return "multilingual";
+    case Variant::kTurbo:
+      return "turbo";
+    case Variant::kNano:
+      return "nano";
+    case Variant::kVoiceConversion:
+      return "vc";
   }
   return "?";
 }

@@ -7,11 +7,13 @@ namespace chatterbox::io {
 namespace {
 
 std::string multilingual_t3_file(const std::string& choice) {
-  if (choice.empty() || choice == "v2" || choice == "t3_mtl23ls_v2") return "t3_mtl23ls_v2.safetensors";
+  if (choice.empty() || choice == "v2" || choice == "t3_mtl23ls_v2")
+    return "t3_mtl23ls_v2.safetensors";
   if (choice == "v3" || choice == "t3_mtl23ls_v3") return "t3_mtl23ls_v3.safetensors";
-  if (choice.size() > 12 && choice.compare(choice.size() - 12, 12, ".safetensors") == 0) return choice;
-  fail(ErrorCode::kInvalidArgument, "unknown multilingual T3 '" + choice +
-                                        "' (expected v2, v3 or a .safetensors file name)");
+  if (choice.size() > 12 && choice.compare(choice.size() - 12, 12, ".safetensors") == 0)
+    return choice;
+  fail(ErrorCode::kInvalidArgument,
+       "unknown multilingual T3 '" + choice + "' (expected v2, v3 or a .safetensors file name)");
 }
 
 std::string purpose(const std::string& file) {
@@ -31,11 +33,13 @@ std::vector<std::string> required_files(Variant variant, const CheckpointOptions
       return {"ve.pt", multilingual_t3_file(options.multilingual_t3), "s3gen.pt",
               "grapheme_mtl_merged_expanded_v1.json"};
     case Variant::kTurbo:
-      return {"ve.safetensors", "t3_turbo_v1.safetensors", "s3gen_meanflow.safetensors",
-              "vocab.json", "merges.txt", "added_tokens.json"};
+      return {
+          "ve.safetensors", "t3_turbo_v1.safetensors", "s3gen_meanflow.safetensors", "vocab.json",
+          "merges.txt",     "added_tokens.json"};
     case Variant::kNano:
-      return {"ve.safetensors", "t3_nano_v1.safetensors", "s3gen_meanflow.safetensors",
-              "vocab.json", "merges.txt", "added_tokens.json"};
+      return {
+          "ve.safetensors", "t3_nano_v1.safetensors", "s3gen_meanflow.safetensors", "vocab.json",
+          "merges.txt",     "added_tokens.json"};
     case Variant::kVoiceConversion:
       return {"s3gen.safetensors"};
   }
@@ -44,10 +48,13 @@ std::vector<std::string> required_files(Variant variant, const CheckpointOptions
 
 std::vector<std::string> optional_files(Variant variant) {
   switch (variant) {
-    case Variant::kMultilingual: return {"conds.pt", "Cangjie5_TC.json"};
+    case Variant::kMultilingual:
+      return {"conds.pt", "Cangjie5_TC.json"};
     case Variant::kTurbo:
-    case Variant::kNano: return {"conds.pt", "special_tokens_map.json", "tokenizer_config.json"};
-    default: return {"conds.pt"};
+    case Variant::kNano:
+      return {"conds.pt", "special_tokens_map.json", "tokenizer_config.json"};
+    default:
+      return {"conds.pt"};
   }
 }
 
@@ -97,8 +104,8 @@ CheckpointFiles locate_checkpoint(const std::string& dir, Variant variant,
                     : variant == Variant::kMultilingual ? "t3_mtl"
                     : variant == Variant::kTurbo        ? "t3_turbo"
                                                         : "t3_nano";
-  files.s3gen_layout = (variant == Variant::kTurbo || variant == Variant::kNano) ? "s3gen_meanflow"
-                                                                                 : "s3gen_base";
+  files.s3gen_layout =
+      (variant == Variant::kTurbo || variant == Variant::kNano) ? "s3gen_meanflow" : "s3gen_base";
   return files;
 }
 

@@ -23,12 +23,13 @@ struct CheckpointFiles {
   std::string t3;             // empty for vc
   std::string s3gen;
   TokenizerFormat tokenizer_format = TokenizerFormat::kNone;
-  std::string tokenizer;      // tokenizer.json, or the directory holding the GPT-2 files
-  std::string conds;          // built-in voice (conds.pt); empty when absent
-  std::string cangjie;        // multilingual Chinese resource; empty when absent
-  bool pattern_model = false; // written by make-pattern-model: weights are patterns, audio is noise
-  std::string t3_layout;      // param_layout name of the T3 file ("" for vc)
-  std::string s3gen_layout;   // param_layout name of the S3Gen file
+  std::string tokenizer;  // tokenizer.json, or the directory holding the GPT-2 files
+  std::string conds;      // built-in voice (conds.pt); empty when absent
+  std::string cangjie;    // multilingual Chinese resource; empty when absent
+  bool pattern_model =
+      false;                 // written by make-pattern-model: weights are patterns, audio is noise
+  std::string t3_layout;     // param_layout name of the T3 file ("" for vc)
+  std::string s3gen_layout;  // param_layout name of the S3Gen file
 };
 
 struct CheckpointOptions {

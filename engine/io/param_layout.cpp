@@ -43,9 +43,12 @@ ParamLayout nano_from_turbo(const ParamLayout& turbo) {
     std::smatch m;
     if (std::regex_search(spec.key, m, layer_key) && std::stoi(m[1]) >= 12) continue;
     for (auto& d : spec.shape) {
-      if (d == 1024) d = 768;
-      else if (d == 3072) d = 2304;
-      else if (d == 4096) d = 3072;
+      if (d == 1024)
+        d = 768;
+      else if (d == 3072)
+        d = 2304;
+      else if (d == 4096)
+        d = 3072;
     }
     nano.push_back(std::move(spec));
   }
@@ -77,7 +80,8 @@ const ParamLayout& param_layout(const std::string& name) {
 
 StateDict pattern_state_dict(const ParamLayout& layout, const std::string& origin) {
   StateDict dict(origin);
-  for (const auto& spec : layout) dict.insert(spec.key, pattern_tensor(spec.key, spec.shape, spec.dtype));
+  for (const auto& spec : layout)
+    dict.insert(spec.key, pattern_tensor(spec.key, spec.shape, spec.dtype));
   return dict;
 }
 

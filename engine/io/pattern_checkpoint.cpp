@@ -77,13 +77,17 @@ torch::Tensor pattern_tokens(const std::string& name, int64_t count) {
 
 // A built-in voice in the published conds.pt form: T3 and S3Gen conditionals of a 10 s reference.
 void write_pattern_conds(const std::string& path, Variant variant) {
-  const int64_t t3_prompt_len = (variant == Variant::kTurbo || variant == Variant::kNano) ? 375 : 150;
+  const int64_t t3_prompt_len =
+      (variant == Variant::kTurbo || variant == Variant::kNano) ? 375 : 150;
   const int64_t gen_tokens = 250;
-  auto any_dict = [] { return c10::impl::GenericDict(c10::StringType::get(), c10::AnyType::get()); };
+  auto any_dict = [] {
+    return c10::impl::GenericDict(c10::StringType::get(), c10::AnyType::get());
+  };
   auto t3 = any_dict();
   t3.insert("speaker_emb", pattern_tensor("conds.t3.speaker_emb", {1, 256}));
   t3.insert("clap_emb", c10::IValue());
-  t3.insert("cond_prompt_speech_tokens", pattern_tokens("conds.t3.cond_prompt_speech_tokens", t3_prompt_len));
+  t3.insert("cond_prompt_speech_tokens",
+            pattern_tokens("conds.t3.cond_prompt_speech_tokens", t3_prompt_len));
   t3.insert("cond_prompt_speech_emb", c10::IValue());
   t3.insert("emotion_adv", torch::full({1, 1, 1}, 0.5f));
   auto gen = any_dict();
@@ -103,25 +107,30 @@ void write_tokenizer(const std::string& dir, Variant variant) {
     write_file_atomically(fs::join(dir, file), content);
   };
   switch (variant) {
-    case Variant::kOriginal: put("tokenizer.json", embedded_asset("pattern_en_tokenizer.json")); break;
+    case Variant::kOriginal:
+      put("tokenizer.json", embedded_asset("pattern_en_tokenizer.json"));
+      break;
     case Variant::kMultilingual:
       put("grapheme_mtl_merged_expanded_v1.json", embedded_asset("pattern_mtl_tokenizer.json"));
       break;
     case Variant::kTurbo:
     case Variant::kNano:
       put("vocab.json", pattern_gpt2_vocab_json());
-      for (const char* f : {"merges.txt", "added_tokens.json", "special_tokens_map.json",
-                            "tokenizer_config.json"})
+      for (const char* f :
+           {"merges.txt", "added_tokens.json", "special_tokens_map.json", "tokenizer_config.json"})
         put(f, embedded_asset(std::string("pattern_gpt2_") + f));
       break;
-    case Variant::kVoiceConversion: break;
+    case Variant::kVoiceConversion:
+      break;
   }
 }
 
 void write_weights(const std::string& path, const std::string& layout_name) {
   bool archive = path.size() > 3 && path.compare(path.size() - 3, 3, ".pt") == 0;
-  if (archive) write_weights_archive(path, layout_name);
-  else write_weights_safetensors(path, layout_name);
+  if (archive)
+    write_weights_archive(path, layout_name);
+  else
+    write_weights_safetensors(path, layout_name);
 }
 
 }  // namespace
@@ -137,7 +146,8 @@ std::string pattern_gpt2_vocab_json() {
     std::string merged = line.substr(0, space) + line.substr(space + 1);
     if (!vocab.contains(merged)) vocab[merged] = vocab.size();
   }
-  for (size_t i = vocab.size(); i < 50256; ++i) vocab[utf8(0x120) + "unused" + std::to_string(i)] = i;
+  for (size_t i = vocab.size(); i < 50256; ++i)
+    vocab[utf8(0x120) + "unused" + std::to_string(i)] = i;
   vocab["<|endoftext|>"] = 50256;
   return vocab.dump();
 }

@@ -15,7 +15,8 @@ std::string last_component(const std::string& name) {
 }
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 Rule rule_for(const std::string& name, size_t rank) {
@@ -71,12 +72,22 @@ torch::Tensor pattern_tensor(const std::string& name, const std::vector<int64_t>
       const float v = 2.0f * u - 1.0f;
       float value;
       switch (rule) {
-        case Rule::kRunningVar: value = 1.0f + 0.5f * u; break;
-        case Rule::kRunningMean: value = 0.1f * v; break;
+        case Rule::kRunningVar:
+          value = 1.0f + 0.5f * u;
+          break;
+        case Rule::kRunningMean:
+          value = 0.1f * v;
+          break;
         case Rule::kWeightNormMagnitude:
-        case Rule::kScale: value = 1.0f + 0.1f * v; break;
-        case Rule::kFanIn: value = v / fan_in_scale; break;
-        default: value = 0.02f * v; break;
+        case Rule::kScale:
+          value = 1.0f + 0.1f * v;
+          break;
+        case Rule::kFanIn:
+          value = v / fan_in_scale;
+          break;
+        default:
+          value = 0.02f * v;
+          break;
       }
       data[k] = value;
     }

@@ -11,33 +11,54 @@ namespace chatterbox::io {
 
 torch::ScalarType to_scalar_type(StDType dtype) {
   switch (dtype) {
-    case StDType::kF64: return torch::kFloat64;
-    case StDType::kF32: return torch::kFloat32;
-    case StDType::kF16: return torch::kFloat16;
-    case StDType::kBF16: return torch::kBFloat16;
-    case StDType::kI64: return torch::kInt64;
-    case StDType::kI32: return torch::kInt32;
-    case StDType::kI16: return torch::kInt16;
-    case StDType::kI8: return torch::kInt8;
-    case StDType::kU8: return torch::kUInt8;
-    case StDType::kBool: return torch::kBool;
+    case StDType::kF64:
+      return torch::kFloat64;
+    case StDType::kF32:
+      return torch::kFloat32;
+    case StDType::kF16:
+      return torch::kFloat16;
+    case StDType::kBF16:
+      return torch::kBFloat16;
+    case StDType::kI64:
+      return torch::kInt64;
+    case StDType::kI32:
+      return torch::kInt32;
+    case StDType::kI16:
+      return torch::kInt16;
+    case StDType::kI8:
+      return torch::kInt8;
+    case StDType::kU8:
+      return torch::kUInt8;
+    case StDType::kBool:
+      return torch::kBool;
   }
   fail(ErrorCode::kInternal, "unknown safetensors dtype");
 }
 
 StDType to_st_dtype(torch::ScalarType type) {
   switch (type) {
-    case torch::kFloat64: return StDType::kF64;
-    case torch::kFloat32: return StDType::kF32;
-    case torch::kFloat16: return StDType::kF16;
-    case torch::kBFloat16: return StDType::kBF16;
-    case torch::kInt64: return StDType::kI64;
-    case torch::kInt32: return StDType::kI32;
-    case torch::kInt16: return StDType::kI16;
-    case torch::kInt8: return StDType::kI8;
-    case torch::kUInt8: return StDType::kU8;
-    case torch::kBool: return StDType::kBool;
-    default: break;
+    case torch::kFloat64:
+      return StDType::kF64;
+    case torch::kFloat32:
+      return StDType::kF32;
+    case torch::kFloat16:
+      return StDType::kF16;
+    case torch::kBFloat16:
+      return StDType::kBF16;
+    case torch::kInt64:
+      return StDType::kI64;
+    case torch::kInt32:
+      return StDType::kI32;
+    case torch::kInt16:
+      return StDType::kI16;
+    case torch::kInt8:
+      return StDType::kI8;
+    case torch::kUInt8:
+      return StDType::kU8;
+    case torch::kBool:
+      return StDType::kBool;
+    default:
+      break;
   }
   fail(ErrorCode::kUnsupported,
        std::string("safetensors cannot store dtype ") + c10::toString(type));
@@ -81,7 +102,8 @@ torch::Tensor SafetensorsFile::tensor(const std::string& name) const {
     return out;
   }
   std::shared_ptr<MappedFile> keep = file_;
-  return torch::from_blob(ptr, e.shape, [keep](void*) {}, options);
+  return torch::from_blob(
+      ptr, e.shape, [keep](void*) {}, options);
 }
 
 void save_safetensors_streamed(const std::string& path, const std::vector<TensorSpec>& specs,

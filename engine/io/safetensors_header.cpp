@@ -17,9 +17,9 @@ struct DTypeName {
   size_t size;
 };
 constexpr DTypeName kDTypes[] = {
-    {"F64", StDType::kF64, 8}, {"F32", StDType::kF32, 4}, {"F16", StDType::kF16, 2},
+    {"F64", StDType::kF64, 8},   {"F32", StDType::kF32, 4}, {"F16", StDType::kF16, 2},
     {"BF16", StDType::kBF16, 2}, {"I64", StDType::kI64, 8}, {"I32", StDType::kI32, 4},
-    {"I16", StDType::kI16, 2}, {"I8", StDType::kI8, 1}, {"U8", StDType::kU8, 1},
+    {"I16", StDType::kI16, 2},   {"I8", StDType::kI8, 1},   {"U8", StDType::kU8, 1},
     {"BOOL", StDType::kBool, 1},
 };
 
@@ -63,7 +63,8 @@ StTensorEntry parse_entry(const std::string& name, const nlohmann::json& value,
     if (!dim.is_number_unsigned())
       corrupt(origin, "tensor '" + name + "' has a shape entry that is not a non-negative integer");
     uint64_t d = dim.get<uint64_t>();
-    if (d > static_cast<uint64_t>(INT64_MAX)) corrupt(origin, "tensor '" + name + "' dimension overflows");
+    if (d > static_cast<uint64_t>(INT64_MAX))
+      corrupt(origin, "tensor '" + name + "' dimension overflows");
     e.shape.push_back(static_cast<int64_t>(d));
   }
   for (const auto& off : *offsets)

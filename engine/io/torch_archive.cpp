@@ -40,8 +40,7 @@ void flatten_into(const c10::IValue& value, const std::string& prefix,
     out.emplace_back(prefix, value.toTensor());
   } else if (value.isGenericDict()) {
     for (const auto& item : value.toGenericDict()) {
-      std::string key = item.key().isString() ? item.key().toStringRef()
-                                              : c10::str(item.key());
+      std::string key = item.key().isString() ? item.key().toStringRef() : c10::str(item.key());
       flatten_into(item.value(), prefix.empty() ? key : prefix + "." + key, out);
     }
   }

@@ -24,11 +24,21 @@ void set_level(const std::string& name) {
 
 void write(Level level, const std::string& message) {
   switch (level) {
-    case Level::kTrace: spdlog::trace(message); break;
-    case Level::kDebug: spdlog::debug(message); break;
-    case Level::kInfo: spdlog::info(message); break;
-    case Level::kWarn: spdlog::warn(message); break;
-    case Level::kError: spdlog::error(message); break;
+    case Level::kTrace:
+      spdlog::trace(message);
+      break;
+    case Level::kDebug:
+      spdlog::debug(message);
+      break;
+    case Level::kInfo:
+      spdlog::info(message);
+      break;
+    case Level::kWarn:
+      spdlog::warn(message);
+      break;
+    case Level::kError:
+      spdlog::error(message);
+      break;
   }
 }
 

@@ -13,9 +13,17 @@ enum class Level { kTrace, kDebug, kInfo, kWarn, kError };
 void set_level(const std::string& name);
 void write(Level level, const std::string& message);
 
-inline void debug(const std::string& message) { write(Level::kDebug, message); }
-inline void info(const std::string& message) { write(Level::kInfo, message); }
-inline void warn(const std::string& message) { write(Level::kWarn, message); }
-inline void error(const std::string& message) { write(Level::kError, message); }
+inline void debug(const std::string& message) {
+  write(Level::kDebug, message);
+}
+inline void info(const std::string& message) {
+  write(Level::kInfo, message);
+}
+inline void warn(const std::string& message) {
+  write(Level::kWarn, message);
+}
+inline void error(const std::string& message) {
+  write(Level::kError, message);
+}
 
 }  // namespace chatterbox::log

@@ -77,16 +77,8 @@ std::unique_ptr<Pipeline> Pipeline::from_weights(Variant variant, PipelineWeight
   std::unique_ptr<Pipeline> pipeline(new Pipeline());
   pipeline->variant_ = variant;
   pipeline->device_ = options.device;
-  pipeline->decoder_ =
-      std::make_unique<SpeechDecoder>(weights.s3gen, is_gpt2_variant(variant), options.device);
-  models::s3gen::S3Tokenizer tokenizer;
-  tokenizer->load(weights.s3gen.sub("tokenizer."));
-  models::s3gen::CampPlus campplus;
-  campplus->load(weights.s3gen.sub("speaker_encoder."));
-  tokenizer->to(options.device);
-  campplus->to(options.device);
-  pipeline->embedder_ =
-      std::make_unique<models::s3gen::ReferenceEmbedder>(std::move(tokenizer), std::move(campplus));
+  pipeline->s3gen_ = models::s3gen::S3Gen::load(weights.s3gen, is_gpt2_variant(variant));
+  pipeline->s3gen_->to(options.device);
   if (variant != Variant::kVoiceConversion) {
     models::t3::T3LoadOptions t3_options;
     t3_options.device = options.device;
@@ -134,11 +126,11 @@ ResolvedOptions Pipeline::resolve(const SynthesisOptions& options) const {
 }
 
 VoiceModels Pipeline::voice_models() const {
-  return VoiceModels{embedder_.get(), voice_encoder_.get()};
+  return VoiceModels{&s3gen_->reference_embedder(), voice_encoder_.get()};
 }
 
 Conditionals Pipeline::make_voice(const dsp::Audio& reference, double exaggeration) const {
-  std::lock_guard<std::mutex> lock(embedder_mutex_);
+  std::lock_guard<std::mutex> lock(s3gen_->reference_mutex());
   torch::NoGradGuard no_grad;
   return prepare_conditionals(reference, variant_, exaggeration, voice_models());
 }
@@ -150,7 +142,7 @@ Conditionals Pipeline::make_voice_from_bytes(const std::string& encoded,
 
 Conditionals Pipeline::make_voice_from_clips(const torch::Tensor& wav24, const torch::Tensor& wav16,
                                              double exaggeration) const {
-  std::lock_guard<std::mutex> lock(embedder_mutex_);
+  std::lock_guard<std::mutex> lock(s3gen_->reference_mutex());
   torch::NoGradGuard no_grad;
   return conditionals_from_clips(wav24, wav16, variant_, exaggeration, voice_models());
 }
@@ -204,14 +196,13 @@ SynthesisResult Pipeline::synthesize(const std::string& text, const std::string&
 
 SynthesisResult Pipeline::vocode(const torch::Tensor& speech_tokens, const Conditionals& voice,
                                  const Draws& draws, uint64_t seed) const {
-  const DecoderVoice decoder_voice{voice.gen.prompt_token, voice.gen.prompt_token_len,
-                                   voice.gen.prompt_feat, voice.gen.embedding};
-  const DecoderDraws decoder_draws{draws.flow_generated, draws.flow_z, draws.hift_phase,
-                                   draws.hift_sine_noise};
-  DecoderOutput decoded = decoder_->decode(speech_tokens, decoder_voice, decoder_draws, seed);
+  models::s3gen::S3GenNoise noise = draws.s3gen;
+  if (!noise.generator) noise.generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+  const models::s3gen::S3GenOutput decoded =
+      s3gen_->inference(speech_tokens, torch::Tensor(), voice.gen, noise);
   SynthesisResult result;
-  result.wav = decoded.wav;
-  result.mel = decoded.mel;
+  result.wav = decoded.wav.reshape({-1}).to(torch::kCPU);
+  result.mel = decoded.mel.to(torch::kCPU);
   result.speech_tokens = speech_tokens;
   return result;
 }
@@ -221,12 +212,7 @@ SynthesisResult Pipeline::convert(const torch::Tensor& source16, const Condition
   if (!source16.defined() || source16.numel() == 0)
     fail(ErrorCode::kInvalidArgument, "the source audio is empty");
   const Conditionals& voice = target ? *target : builtin_voice();
-  torch::Tensor tokens;
-  {
-    std::lock_guard<std::mutex> lock(embedder_mutex_);
-    torch::NoGradGuard no_grad;
-    tokens = embedder_->tokenizer()->forward(source16.reshape({1, -1}).to(device_)).tokens;
-  }
+  const torch::Tensor tokens = s3gen_->tokenize(source16.reshape({1, -1})).tokens;
   return vocode(tokens.to(torch::kCPU), voice, draws, seed ? *seed : random_seed());
 }
 

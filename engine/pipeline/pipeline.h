@@ -13,11 +13,10 @@
 
 #include "engine/common/variant.h"
 #include "engine/io/state_dict.h"
-#include "engine/models/s3gen/reference_embedding.h"
+#include "engine/models/s3gen/s3gen.h"
 #include "engine/models/t3/t3_model.h"
 #include "engine/models/voice_encoder/voice_encoder.h"
 #include "engine/pipeline/conditionals.h"
-#include "engine/pipeline/speech_decoder.h"
 #include "engine/text/text_tokenizer.h"
 
 namespace chatterbox::pipeline {
@@ -49,11 +48,8 @@ struct ResolvedOptions {
 
 // Recorded randomness to replay (parity tests); whatever is undefined is drawn from the seed.
 struct Draws {
-  torch::Tensor sample_u;         // (n,) float64 uniforms of the T3 sampler, in order
-  torch::Tensor flow_generated;   // meanflow noise (1, 80, 2N)
-  torch::Tensor flow_z;           // CFM start noise (1, 80, >= 2(Tp + N))
-  torch::Tensor hift_phase;       // (1, 9, 1)
-  torch::Tensor hift_sine_noise;  // (1, 9, 480 T)
+  torch::Tensor sample_u;           // (n,) float64 uniforms of the T3 sampler, in order
+  models::s3gen::S3GenNoise s3gen;  // its generator, if unset, is seeded from the request
 };
 
 // Called after each speech token T3 generates (count so far); return false to cancel.
@@ -125,12 +121,10 @@ class Pipeline {
   Variant variant_ = Variant::kOriginal;
   torch::Device device_ = torch::kCPU;
   std::shared_ptr<const models::t3::T3Model> t3_;
-  std::unique_ptr<SpeechDecoder> decoder_;
-  std::unique_ptr<models::s3gen::ReferenceEmbedder> embedder_;
+  std::unique_ptr<models::s3gen::S3Gen> s3gen_;
   std::unique_ptr<voice_encoder::VoiceEncoder> voice_encoder_;
   std::unique_ptr<text::TextTokenizer> tokenizer_;
   std::optional<Conditionals> builtin_voice_;
-  mutable std::mutex embedder_mutex_;  // the S3 tokenizer and CAMPPlus are not re-entrant
 };
 
 // upstream drop_invalid_tokens, then only ids < 6561. tokens (1, n) or (n,) -> (1, m) int64.

@@ -1,6 +1,5 @@
 #include "engine/text/text_tokenizer.h"
 
-
 #include "engine/common/error.h"
 #include "engine/common/file_system.h"
 #include "engine/text/en_tokenizer.h"

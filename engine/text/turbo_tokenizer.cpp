@@ -10,7 +10,6 @@
 namespace chatterbox::text {
 namespace {
 
-
 // transformers treats model_max_length >= 1e30 (VERY_LARGE_INTEGER) as "no limit".
 std::optional<size_t> read_model_max_length(const std::string& config_path) {
   if (!fs::exists(config_path)) return std::nullopt;
@@ -42,9 +41,10 @@ TurboTokenizer TurboTokenizer::from_directory(const std::string& directory,
     fail(ErrorCode::kNotFound, "no GPT-2 tokenizer in " + directory +
                                    " (need tokenizer.json, or vocab.json and merges.txt)");
   }
-  HfTokenizer tokenizer = use_json ? HfTokenizer::from_json_file(json_path)
-                                   : HfTokenizer::from_gpt2_files(directory);
-  return TurboTokenizer(std::move(tokenizer), read_model_max_length(fs::join(directory, "tokenizer_config.json")));
+  HfTokenizer tokenizer =
+      use_json ? HfTokenizer::from_json_file(json_path) : HfTokenizer::from_gpt2_files(directory);
+  return TurboTokenizer(std::move(tokenizer),
+                        read_model_max_length(fs::join(directory, "tokenizer_config.json")));
 }
 
 std::string TurboTokenizer::normalize(const std::string& text) const {

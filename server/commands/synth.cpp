@@ -1,10 +1,10 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <optional>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "engine/common/error.h"
 #include "engine/common/variant.h"
@@ -12,6 +12,7 @@
 #include "engine/dsp/resample_soxr.h"
 #include "engine/log/log.h"
 #include "engine/pipeline/pipeline.h"
+#include "engine/runtime/device.h"
 #include "server/commands/command.h"
 
 namespace chatterbox::server {
@@ -28,6 +29,7 @@ struct SynthOptions {
   double temperature = 0, exaggeration = 0, cfg_weight = 0;
   int64_t max_new_tokens = 0;
   std::string out;
+  std::string device = "auto";
   // Which of the optional values were given.
   bool has_seed = false, has_temperature = false, has_exaggeration = false, has_cfg_weight = false,
        has_max_new_tokens = false;
@@ -53,7 +55,12 @@ pipeline::Conditionals voice_from(const pipeline::Pipeline& pipe, const std::str
 int run_synth(const SynthOptions& o) {
   const Variant variant = parse_variant(o.variant);
   const auto started = std::chrono::steady_clock::now();
-  const auto pipe = pipeline::Pipeline::load(o.model_dir, variant);
+  const runtime::DeviceChoice device = runtime::choose_device(o.device);
+  if (!device.fallback_reason.empty())
+    log::warn("using the CPU instead of " + o.device + ": " + device.fallback_reason);
+  pipeline::PipelineLoadOptions load;
+  load.device = device.device;
+  const auto pipe = pipeline::Pipeline::load(o.model_dir, variant, load);
   const auto loaded = std::chrono::steady_clock::now();
   pipeline::SynthesisResult result;
   if (variant == Variant::kVoiceConversion) {
@@ -118,6 +125,7 @@ CommandRunner add_synth_command(CLI::App& app, const GlobalOptions&) {
   cmd->add_option("--cfg-weight", o->cfg_weight, "Classifier-free guidance weight");
   cmd->add_option("--max-new-tokens", o->max_new_tokens, "Speech tokens at most");
   cmd->add_option("--out", o->out, "WAV file to write")->required();
+  cmd->add_option("--device", o->device, "auto, cpu, mps, cuda or cuda:N")->capture_default_str();
   return [cmd, o]() {
     if (!*cmd) return -1;
     o->has_seed = cmd->count("--seed") > 0;

@@ -25,9 +25,15 @@ int main(int argc, char** argv) {
         for (int e = 0; e < edits && !v.empty(); ++e) {
           size_t at = rng() % v.size();
           switch (rng() % 3) {
-            case 0: v[at] = static_cast<uint8_t>(rng()); break;
-            case 1: v.resize(at); break;
-            default: v.insert(v.begin() + at, static_cast<uint8_t>(rng())); break;
+            case 0:
+              v[at] = static_cast<uint8_t>(rng());
+              break;
+            case 1:
+              v.resize(at);
+              break;
+            default:
+              v.insert(v.begin() + at, static_cast<uint8_t>(rng()));
+              break;
           }
         }
         LLVMFuzzerTestOneInput(v.data(), v.size());

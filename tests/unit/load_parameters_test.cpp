@@ -23,7 +23,8 @@ io::StateDict pattern_dict_for(torch::nn::Module& module) {
   for (const auto& p : module.named_parameters())
     dict.insert(p.key(), io::pattern_tensor(p.key(), p.value().sizes().vec()));
   for (const auto& b : module.named_buffers())
-    dict.insert(b.key(), io::pattern_tensor(b.key(), b.value().sizes().vec(), b.value().scalar_type()));
+    dict.insert(b.key(),
+                io::pattern_tensor(b.key(), b.value().sizes().vec(), b.value().scalar_type()));
   return dict;
 }
 

@@ -80,8 +80,8 @@ TEST(S3TokenizerBatch, TwoLengthsInOneBatchEqualTwoSingleRuns) {
   // Hidden states at valid frames agree closely (tokens could otherwise hide drift).
   torch::Tensor mel_a = tokenizer->log_mel(a), mel_b = tokenizer->log_mel(b);
   auto [mel, lengths] = pad_mels({mel_a, mel_b});
-  EncoderOutput batched = tokenizer->encode(mel, lengths);
-  EncoderOutput single = tokenizer->encode(mel_b.unsqueeze(0), lengths.slice(0, 1));
+  S3EncoderOutput batched = tokenizer->encode(mel, lengths);
+  S3EncoderOutput single = tokenizer->encode(mel_b.unsqueeze(0), lengths.slice(0, 1));
   EXPECT_LT((batched.hidden[1].slice(0, 0, nb) - single.hidden[0]).abs().max().item<float>(), 1e-4);
 }
 

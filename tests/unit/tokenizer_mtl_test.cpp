@@ -14,7 +14,6 @@
 namespace chatterbox::text {
 namespace {
 
-
 MtlTokenizer load() {
   return MtlTokenizer::from_files(testing::goldens_dir() + "/mtl_tokenizer.json", "");
 }

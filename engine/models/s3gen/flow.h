@@ -11,11 +11,11 @@
 
 #include "engine/io/state_dict.h"
 #include "engine/models/s3gen/cfm.h"
+#include "engine/models/s3gen/speech_tokens.h"
 #include "engine/models/s3gen/upsample_encoder.h"
 
 namespace chatterbox::models::s3gen {
 
-constexpr int64_t kSpeechVocabSize = 6561;
 constexpr int64_t kMelBins = 80;
 constexpr int64_t kTokenMelRatio = 2;
 constexpr int64_t kLookaheadTokens = 3;

@@ -92,7 +92,8 @@ SpeechTokens S3TokenizerImpl::forward(const torch::Tensor& wavs, std::optional<i
   return forward(rows, max_len);
 }
 
-EncoderOutput S3TokenizerImpl::encode(const torch::Tensor& mel, const torch::Tensor& mel_lengths) {
+S3EncoderOutput S3TokenizerImpl::encode(const torch::Tensor& mel,
+                                        const torch::Tensor& mel_lengths) {
   torch::NoGradGuard no_grad;
   return encoder_->forward(mel, mel_lengths);
 }
@@ -100,7 +101,7 @@ EncoderOutput S3TokenizerImpl::encode(const torch::Tensor& mel, const torch::Ten
 SpeechTokens S3TokenizerImpl::quantize(const torch::Tensor& mel, const torch::Tensor& mel_lengths) {
   torch::NoGradGuard no_grad;
   if ((mel_lengths > kWindowFrames).any().item<bool>()) return quantize_windowed(mel, mel_lengths);
-  EncoderOutput out = encoder_->forward(mel, mel_lengths);
+  S3EncoderOutput out = encoder_->forward(mel, mel_lengths);
   return {quantizer_->forward(out.hidden), out.lengths};
 }
 
@@ -127,7 +128,7 @@ SpeechTokens S3TokenizerImpl::quantize_windowed(const torch::Tensor& mel,
     parts.push_back(s.mel);
     frames.push_back(s.frames);
   }
-  EncoderOutput out =
+  S3EncoderOutput out =
       encoder_->forward(torch::stack(parts), torch::tensor(frames).to(mel.device()));
   torch::Tensor codes = quantizer_->forward(out.hidden);
   const auto code_lengths = to_vector(out.lengths);

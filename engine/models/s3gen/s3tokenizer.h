@@ -13,12 +13,12 @@
 #include "engine/io/state_dict.h"
 #include "engine/models/s3gen/s3tokenizer_encoder.h"
 #include "engine/models/s3gen/s3tokenizer_quantizer.h"
+#include "engine/models/s3gen/speech_tokens.h"
 
 namespace chatterbox::models::s3gen {
 
 constexpr int64_t kS3SampleRate = 16000;
 constexpr int64_t kS3MelFramesPerToken = 4;
-constexpr int64_t kSpeechVocabSize = 6561;
 
 struct SpeechTokens {
   torch::Tensor tokens;   // (B, T) int64; positions >= lengths[b] are padding
@@ -50,7 +50,7 @@ class S3TokenizerImpl : public torch::nn::Module {
   SpeechTokens quantize(const torch::Tensor& mel, const torch::Tensor& mel_lengths);
 
   // Encoder output before quantisation (no windowing).
-  EncoderOutput encode(const torch::Tensor& mel, const torch::Tensor& mel_lengths);
+  S3EncoderOutput encode(const torch::Tensor& mel, const torch::Tensor& mel_lengths);
 
   // One utterance's log-mel: (L,) -> (128, T), (1, L) -> (1, 128, T).
   torch::Tensor log_mel(const torch::Tensor& wav) const { return log_mel_(wav.to(device())); }

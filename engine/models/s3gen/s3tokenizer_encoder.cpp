@@ -132,7 +132,7 @@ std::vector<std::string> S3EncoderImpl::computed_buffer_names() {
   return {"rotary_cos", "rotary_sin"};
 }
 
-EncoderOutput S3EncoderImpl::forward(const torch::Tensor& mel, const torch::Tensor& mel_lengths) {
+S3EncoderOutput S3EncoderImpl::forward(const torch::Tensor& mel, const torch::Tensor& mel_lengths) {
   if (mel.dim() != 3 || mel.size(1) != config_.n_mels)
     fail(ErrorCode::kInvalidArgument, "S3 encoder: expected mel (B, 128, T)");
   const auto options = mel.options();

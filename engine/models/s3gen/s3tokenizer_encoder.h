@@ -64,7 +64,7 @@ class S3EncoderBlockImpl : public torch::nn::Module {
 };
 TORCH_MODULE(S3EncoderBlock);
 
-struct EncoderOutput {
+struct S3EncoderOutput {
   torch::Tensor hidden;   // (B, T', n_state)
   torch::Tensor lengths;  // (B,) int64, valid frames of `hidden`
 };
@@ -77,7 +77,7 @@ class S3EncoderImpl : public torch::nn::Module {
   explicit S3EncoderImpl(S3EncoderConfig config = {});
 
   // mel (B, n_mels, T) zero-padded; mel_lengths (B,) integer.
-  EncoderOutput forward(const torch::Tensor& mel, const torch::Tensor& mel_lengths);
+  S3EncoderOutput forward(const torch::Tensor& mel, const torch::Tensor& mel_lengths);
 
   // Buffers computed here, not read from checkpoints (names relative to this module).
   static std::vector<std::string> computed_buffer_names();

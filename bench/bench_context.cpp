@@ -1,0 +1,67 @@
+#include "bench/bench_context.h"
+
+#include <cstdlib>
+#include <map>
+#include <mutex>
+
+#include "engine/common/error.h"
+#include "engine/common/file_system.h"
+#include "engine/io/pattern_checkpoint.h"
+#include "engine/log/log.h"
+#include "engine/runtime/device.h"
+
+namespace chatterbox::bench {
+namespace {
+
+BenchConfig& mutable_config() {
+  static BenchConfig instance;
+  return instance;
+}
+
+torch::Device& chosen_device() {
+  static torch::Device instance = torch::kCPU;
+  return instance;
+}
+
+std::string default_cache_dir() {
+  const char* tmp = std::getenv("TMPDIR");
+  return fs::join(tmp && *tmp ? tmp : "/tmp", "chatterbox-bench");
+}
+
+}  // namespace
+
+void configure(const BenchConfig& config) {
+  mutable_config() = config;
+  if (mutable_config().cache_dir.empty()) mutable_config().cache_dir = default_cache_dir();
+  const runtime::DeviceChoice choice = runtime::choose_device(config.device);
+  if (!choice.fallback_reason.empty())
+    fail(ErrorCode::kUnsupported, "device " + config.device + ": " + choice.fallback_reason);
+  chosen_device() = choice.device;
+}
+
+const BenchConfig& config() {
+  return mutable_config();
+}
+
+torch::Device device() {
+  return chosen_device();
+}
+
+io::CheckpointFiles checkpoint(Variant variant) {
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (!config().model_dir.empty()) return io::locate_checkpoint(config().model_dir, variant);
+  const std::string dir = fs::join(config().cache_dir, variant_name(variant));
+  if (!fs::exists(fs::join(dir, "PATTERN_MODEL.json"))) {
+    log::info("writing the " + std::string(variant_name(variant)) + " pattern model to " + dir);
+    fs::create_directories(dir);
+    io::write_pattern_checkpoint(dir, variant);
+  }
+  return io::locate_checkpoint(dir, variant);
+}
+
+void synchronize() {
+  if (device().is_cuda()) torch::cuda::synchronize();
+}
+
+}  // namespace chatterbox::bench

@@ -1,0 +1,76 @@
+// chatterbox-bench [--device D] [--model-dir DIR] [--cache-dir DIR] [--threads N]
+//                  [Google Benchmark flags, e.g. --benchmark_filter=S3Gen]
+// Without --model-dir, each variant runs on a pattern model written once under the cache
+// directory (full size, so timings equal a real checkpoint's).
+
+#include <benchmark/benchmark.h>
+
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "bench/bench_context.h"
+#include "engine/common/error.h"
+#include "engine/runtime/precision.h"
+#include "engine/runtime/threads.h"
+
+namespace {
+
+// Takes our own "--name value" / "--name=value" options out of argv.
+chatterbox::bench::BenchConfig take_own_options(int& argc, char** argv) {
+  chatterbox::bench::BenchConfig config;
+  std::vector<char*> rest{argv[0]};
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value_of = [&](const std::string& name, std::string& out) {
+      if (arg == name && i + 1 < argc) {
+        out = argv[++i];
+        return true;
+      }
+      if (arg.rfind(name + "=", 0) == 0) {
+        out = arg.substr(name.size() + 1);
+        return true;
+      }
+      return false;
+    };
+    std::string threads;
+    if (value_of("--device", config.device) || value_of("--model-dir", config.model_dir) ||
+        value_of("--cache-dir", config.cache_dir))
+      continue;
+    if (value_of("--threads", threads)) {
+      config.threads = std::stoi(threads);
+      continue;
+    }
+    rest.push_back(argv[i]);
+  }
+  argc = static_cast<int>(rest.size());
+  for (int i = 0; i < argc; ++i) argv[i] = rest[static_cast<size_t>(i)];
+  return config;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const auto config = take_own_options(argc, argv);
+    chatterbox::runtime::configure_threads(config.threads);
+    chatterbox::runtime::set_allow_tf32(false);
+    chatterbox::bench::configure(config);
+    benchmark::AddCustomContext("device", chatterbox::bench::device().str());
+    benchmark::AddCustomContext("model_dir",
+                                config.model_dir.empty() ? "pattern models" : config.model_dir);
+    benchmark::AddCustomContext("torch", TORCH_VERSION);
+  } catch (const chatterbox::Error& e) {
+    std::cerr << "error: " << e.what() << std::endl;
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << std::endl;
+    return 2;
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
