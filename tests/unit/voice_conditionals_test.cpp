@@ -120,7 +120,7 @@ TEST_F(VoiceConditionalsTest, BadUploadsGiveTypedErrors) {
   EXPECT_NE(upload_error("", Variant::kOriginal), ErrorCode::kInternal);
   EXPECT_EQ(upload_error("this is plain text, not audio, and it goes on for a while....",
                          Variant::kOriginal),
-            ErrorCode::kCorruptData);
+            ErrorCode::kInvalidArgument);
   const std::string wav = testing::read_bytes(testing::audio_path("BAC009S0764W0121.wav"));
   EXPECT_EQ(upload_error(wav.substr(0, 30), Variant::kOriginal), ErrorCode::kCorruptData);
   dsp::AudioLimits short_limit;

@@ -195,7 +195,7 @@ void Flow::to(const torch::Device& device) {
 }
 
 torch::Tensor Flow::generated_lengths(const FlowInputs& inputs) {
-  auto b = layout_of(inputs, torch::TensorOptions().dtype(torch::kFloat32));
+  auto b = layout_of(inputs, torch::TensorOptions(torch::kFloat32).device(inputs.tokens.device()));
   return decoded_mel_lengths(b.prompt_token_lens + b.token_lens, inputs.finalize) -
          b.prompt_feat_lens;
 }
