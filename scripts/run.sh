@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make run`: starts chatterboxd on its embedded default. Without a real checkpoint
+# `make run`: prepares a checkpoint and synthesises one sentence with chatterboxd. Without a real checkpoint
 # (CHATTERBOX_MODEL_DIR), it makes a full-size pattern model first (weights that are a pure function
 # of their names: the whole system runs for real, but the audio is noise).
 set -euo pipefail
@@ -15,3 +15,12 @@ else
   echo "using the checkpoint in $model_dir"
   ls -l "$model_dir"
 fi
+
+# The network front ends (gRPC, REST) are not built yet: until they are, `make run` proves the
+# engine end to end with one offline synthesis in the checkpoint's built-in voice.
+out_dir="$data_dir/out"
+mkdir -p "$out_dir"
+text=${CHATTERBOX_TEXT:-"Hello from chatterboxd. This sentence was synthesised offline."}
+"$bin" synth --model-dir "$model_dir" --variant "$variant" --text "$text" \
+  --max-new-tokens "${CHATTERBOX_MAX_NEW_TOKENS:-100}" --out "$out_dir/hello.wav"
+echo "The network server (gRPC and REST) is not part of this build yet."

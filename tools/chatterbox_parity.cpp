@@ -21,6 +21,7 @@
 #include "engine/io/safetensors.h"
 #include "engine/pipeline/pipeline.h"
 #include "engine/runtime/device.h"
+#include "engine/runtime/precision.h"
 #include "engine/runtime/threads.h"
 #include "tests/support/recorded_draws.h"
 
@@ -257,6 +258,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     runtime::configure_threads(threads);
+    runtime::set_allow_tf32(false);  // the goldens are exact float32
     pipeline::PipelineLoadOptions load;
     load.device = parity_tool::required_device(device);
     if (e2e->parsed()) return parity_tool::run_e2e(golden, tokenizer, load);

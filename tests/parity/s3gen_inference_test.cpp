@@ -8,12 +8,14 @@
 
 #include "engine/io/param_layout.h"
 #include "engine/models/s3gen/s3gen.h"
+#include "engine/models/s3gen/trim_fade.h"
 #include "tests/support/golden.h"
 #include "tests/support/recorded_draws.h"
 
 namespace chatterbox {
 namespace {
 
+using models::s3gen::apply_trim_fade;
 using models::s3gen::S3Gen;
 
 constexpr double kFeatureTolerance = 1e-4;
@@ -62,7 +64,7 @@ TEST(S3GenInference, BatchOfTwoLengthsEqualsTwoSingleRuns) {
   auto s3gen = pattern_s3gen("s3gen_meanflow");
   const auto ref = s3gen->embed_ref(testing::on_test_device(golden["wav24"]), 24000);
   const torch::Tensor tokens = golden["speech_tokens"].slice(1, 0, 20);
-  const int64_t short_len = 12;
+  const int64_t short_len = 14;
 
   torch::manual_seed(0);
   const int64_t frames = 2 * (ref.prompt_token.size(1) + tokens.size(1));
@@ -86,13 +88,20 @@ TEST(S3GenInference, BatchOfTwoLengthsEqualsTwoSingleRuns) {
     single.hift_phase = noise.hift_phase.slice(0, row, row + 1);
     single.hift_sine_noise = noise.hift_sine_noise.slice(0, row, row + 1).slice(2, 0, 480 * 2 * n);
     const auto alone = s3gen->inference(tokens.slice(1, 0, n), torch::Tensor(), ref, single);
-    const int64_t len = alone.wav_lens.item<int64_t>();
+    const int64_t frames = alone.mel.size(2), len = alone.wav_lens.item<int64_t>();
     ASSERT_EQ(batch.wav_lens[row].item<int64_t>(), len);
-    // HiFT's padded frames colour a row's last ~10 frames (hift.h): compare before them.
-    const int64_t settled = row == 0 ? len : len - 480 * 10;
-    EXPECT_TENSORS_CLOSE(batch.wav[row].slice(0, 0, settled), alone.wav[0].slice(0, 0, settled),
-                         1e-4);
-    EXPECT_EQ(batch.wav[row].slice(0, len).abs().max().item<float>(), 0.0f);
+    // The flow: each row's mel is its solo mel, zero after it.
+    EXPECT_TENSORS_CLOSE(batch.mel[row].slice(1, 0, frames), alone.mel[0], kFeatureTolerance);
+    EXPECT_EQ(batch.mel[row].slice(1, frames).abs().sum().item<float>(), 0.0f);
+    // The vocoder: each row's audio is what its own mel gives alone (the F0 -> sine phase path
+    // amplifies 1e-6 mel differences, so the solo vocoder gets the batch's mel), up to the
+    // last frames that padded frames colour (hift.h), and silence after it.
+    const auto own_mel = batch.mel.slice(0, row, row + 1).slice(2, 0, frames);
+    const auto vocoded = apply_trim_fade(s3gen->hift_inference(own_mel, single));
+    const int64_t settled = row == 0 ? len : len - 480 * models::s3gen::kHiftContextFrames;
+    EXPECT_TENSORS_CLOSE(batch.wav[row].slice(0, 0, settled), vocoded[0].slice(0, 0, settled),
+                         kFeatureTolerance);
+    EXPECT_EQ(batch.wav[row].slice(0, len).abs().sum().item<float>(), 0.0f);
   }
 }
 

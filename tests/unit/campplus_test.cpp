@@ -33,7 +33,8 @@ TEST(CampPlusModel, ParameterNamesMatchTheCheckpointLayout) {
   for (const auto& p : model->named_parameters()) ours.insert(p.key());
   for (const auto& b : model->named_buffers()) ours.insert(b.key());
   std::set<std::string> checkpoint;
-  for (const auto& spec : io::param_layout("s3gen_base"))
+  const io::ParamLayout layout = io::param_layout("s3gen_base");
+  for (const auto& spec : layout)
     if (spec.key.rfind("speaker_encoder.", 0) == 0) checkpoint.insert(spec.key.substr(16));
   EXPECT_EQ(ours, checkpoint);
   EXPECT_EQ(checkpoint.size(), 937u);

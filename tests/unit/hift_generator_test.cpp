@@ -107,7 +107,7 @@ TEST(HiftGenerator, UnknownAndMissingKeysAreCorruptData) {
 
 TEST(HiftGenerator, FullSizeLayoutMatchesTheCheckpoint) {
   // Every mel2wav key of the published layout is read, with weight norm folded.
-  const auto& layout = io::param_layout("s3gen_base");
+  const io::ParamLayout layout = io::param_layout("s3gen_base");
   io::ParamLayout hift_layout;
   for (const auto& spec : layout)
     if (spec.key.rfind("mel2wav.", 0) == 0) hift_layout.push_back(spec);

@@ -15,7 +15,7 @@ TEST(ParamLayout, EmbeddedLayoutsEqualTheReferenceManifests) {
   for (const char* name : {"t3_base", "t3_mtl", "t3_turbo", "s3gen_base", "s3gen_meanflow", "ve"}) {
     std::ifstream in(testing::goldens_dir() + "/manifest_" + name + ".json");
     auto manifest = nlohmann::json::parse(in);
-    const auto& layout = io::param_layout(name);
+    const io::ParamLayout layout = io::param_layout(name);
     ASSERT_EQ(layout.size(), manifest.size()) << name;
     for (const auto& spec : layout) {
       ASSERT_TRUE(manifest.contains(spec.key)) << name << ": " << spec.key;
@@ -25,7 +25,7 @@ TEST(ParamLayout, EmbeddedLayoutsEqualTheReferenceManifests) {
 }
 
 TEST(ParamLayout, NanoIsGpt2SmallWithTwelveLayers) {
-  const auto& nano = io::param_layout("t3_nano");
+  const io::ParamLayout nano = io::param_layout("t3_nano");
   EXPECT_EQ(nano.size(), 155u);
   std::map<std::string, std::vector<int64_t>> shapes;
   for (const auto& spec : nano) shapes[spec.key] = spec.shape;

@@ -65,7 +65,8 @@ TEST(T3Config, RotaryIsRotateHalf) {
 // A checkpoint with the nano layout's shapes that costs no memory (zero-stride tensors).
 io::StateDict hollow_nano() {
   io::StateDict dict("hollow-nano");
-  for (const auto& spec : io::param_layout("t3_nano"))
+  const io::ParamLayout layout = io::param_layout("t3_nano");
+  for (const auto& spec : layout)
     dict.insert(spec.key, torch::zeros({1}).expand(spec.shape));
   return dict;
 }

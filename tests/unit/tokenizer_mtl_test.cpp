@@ -127,6 +127,29 @@ TEST(TokenizerMtl, DecodeGivesThePreparedText) {
   }
 }
 
+TEST(TokenizerMtl, DigitsAccentsAndEmojiSurviveOrBecomeUnk) {
+  const auto tok = load();
+  // Digits and decomposed accents are graphemes of the vocabulary: decoding gives them back.
+  const std::string text = "room 42, caf\u00E9";
+  EXPECT_EQ(tok.decode(tok.encode(text, "fr")), tok.prepare(text, "fr"));
+  EXPECT_EQ(tok.prepare(text, "fr"), "[fr]room 42, cafe\u0301");
+  // An emoji is not: it is one [UNK], never dropped silently from the id sequence.
+  const auto unk = tok.tokenizer().token_to_id("[UNK]");
+  ASSERT_TRUE(unk.has_value());
+  const auto with_emoji = tok.encode("a\U0001F600b", "");
+  EXPECT_EQ(with_emoji.size(), 3u);
+  EXPECT_EQ(with_emoji[1], *unk);
+}
+
+TEST(TokenizerMtl, EmptyTextIsTheStockSentenceBetweenStartAndStop) {
+  const auto tok = load();
+  const auto t = tok.text_to_tokens("", "en");
+  ASSERT_GT(t.size(1), 3);
+  EXPECT_EQ(t[0][0].item<int64_t>(), kStartTextToken);
+  EXPECT_EQ(t[0][-1].item<int64_t>(), kStopTextToken);
+  EXPECT_EQ(t[0][1].item<int64_t>(), *tok.tokenizer().token_to_id("[en]"));
+}
+
 TEST(TokenizerMtl, InvalidUtf8IsInvalidArgument) {
   EXPECT_EQ(encode_error(load(), "\xC0\xAF", "fr"), ErrorCode::kInvalidArgument);
 }

@@ -78,6 +78,9 @@ class HiftGeneratorImpl : public torch::nn::Module {
 };
 TORCH_MODULE(HiftGenerator);
 
+// Mel frames on each side that one output sample depends on, rounded up.
+constexpr int64_t kHiftContextFrames = 16;
+
 class Hift {
  public:
   // `weights`: the vocoder's keys without their "mel2wav." prefix, weight norm unfolded as
@@ -86,7 +89,9 @@ class Hift {
 
   // mel (B, 80, T) -> wav (B, 480 T) and the source. `cache_source` (B, 1, Lc), if given,
   // replaces the first Lc source samples (streaming continuity). Rows of a batch are
-  // independent except that padded frames at a row's end colour its last ~10 frames' audio.
+  // independent except that padded frames at a row's end colour the audio of its last frames:
+  // kHiftContextFrames covers the decoder's receptive field (conv_pre 3 frames, the 8x stage's
+  // resblocks ~7.5, the later stages ~2).
   HiftOutput inference(const torch::Tensor& mel, const HiftNoise& noise,
                        const torch::Tensor& cache_source = {}) const;
 
