@@ -109,10 +109,6 @@ std::string t3_layout(Variant variant) {
   }
 }
 
-bool uses_meanflow(Variant variant) {
-  return variant == Variant::kTurbo || variant == Variant::kNano;
-}
-
 // The golden names its variant; the first e2e goldens (English) predate that key.
 Variant golden_variant(const nlohmann::json& meta) {
   if (meta.contains("variant")) return parse_variant(meta["variant"].get<std::string>());
@@ -177,7 +173,8 @@ int run_e2e(const std::string& golden_path, const std::string& tokenizer_option,
 
   pipeline::PipelineWeights weights;
   weights.t3 = io::pattern_state_dict(t3_layout(variant));
-  weights.s3gen = io::pattern_state_dict(uses_meanflow(variant) ? "s3gen_meanflow" : "s3gen_base");
+  weights.s3gen =
+      io::pattern_state_dict(is_turbo_family(variant) ? "s3gen_meanflow" : "s3gen_base");
   weights.voice_encoder = io::pattern_state_dict("ve");
   weights.tokenizer = load_tokenizer(tokenizer_path, variant);
   const auto pipe = pipeline::Pipeline::from_weights(variant, std::move(weights), load);

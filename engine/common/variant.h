@@ -14,4 +14,9 @@ Variant parse_variant(const std::string& name);
 const char* variant_name(Variant variant);
 std::vector<Variant> all_variants();
 
+// Turbo and Nano: a GPT-2 T3 and the meanflow S3Gen decoder (2 steps).
+inline bool is_turbo_family(Variant variant) {
+  return variant == Variant::kTurbo || variant == Variant::kNano;
+}
+
 }  // namespace chatterbox

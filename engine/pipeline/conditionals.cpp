@@ -14,10 +14,6 @@
 namespace chatterbox::pipeline {
 namespace {
 
-bool is_gpt2_variant(Variant variant) {
-  return variant == Variant::kTurbo || variant == Variant::kNano;
-}
-
 torch::Tensor as_int64(const torch::Tensor& t) {
   return t.defined() ? t.to(torch::kCPU).to(torch::kLong) : t;
 }
@@ -98,11 +94,11 @@ void Conditionals::validate() const {
 }
 
 int64_t encoder_cond_samples(Variant variant) {
-  return (is_gpt2_variant(variant) ? 15 : 6) * int64_t{kS3Rate};
+  return (is_turbo_family(variant) ? 15 : 6) * int64_t{kS3Rate};
 }
 
 int64_t t3_prompt_len(Variant variant) {
-  return is_gpt2_variant(variant) ? 375 : 150;
+  return is_turbo_family(variant) ? 375 : 150;
 }
 
 Conditionals conditionals_from_clips(const torch::Tensor& wav24, const torch::Tensor& wav16,
@@ -129,7 +125,7 @@ Conditionals prepare_conditionals(const dsp::Audio& reference, Variant variant, 
     fail(ErrorCode::kInvalidArgument, "the reference audio is empty");
   dsp::Audio audio24 = dsp::to_rate(reference, kS3GenRate);
   torch::Tensor wav24 = audio24.samples;
-  if (is_gpt2_variant(variant)) {
+  if (is_turbo_family(variant)) {
     const double seconds = static_cast<double>(wav24.numel()) / kS3GenRate;
     if (!(seconds > kTurboMinReferenceSeconds)) {
       char text[128];

@@ -11,10 +11,6 @@
 namespace chatterbox::pipeline {
 namespace {
 
-bool is_gpt2_variant(Variant variant) {
-  return variant == Variant::kTurbo || variant == Variant::kNano;
-}
-
 text::TextVariant text_variant_of(Variant variant) {
   switch (variant) {
     case Variant::kMultilingual:
@@ -32,7 +28,6 @@ uint64_t random_seed() {
   return (static_cast<uint64_t>(device()) << 32) ^ device();
 }
 
-// Every model is loaded on the CPU and then moved, so the state dict's mapped memory is read once.
 std::string directory_of(const std::string& path) {
   const size_t slash = path.find_last_of('/');
   return slash == std::string::npos ? std::string(".") : path.substr(0, slash);
@@ -77,7 +72,7 @@ std::unique_ptr<Pipeline> Pipeline::from_weights(Variant variant, PipelineWeight
   std::unique_ptr<Pipeline> pipeline(new Pipeline());
   pipeline->variant_ = variant;
   pipeline->device_ = options.device;
-  pipeline->s3gen_ = models::s3gen::S3Gen::load(weights.s3gen, is_gpt2_variant(variant));
+  pipeline->s3gen_ = models::s3gen::S3Gen::load(weights.s3gen, is_turbo_family(variant));
   pipeline->s3gen_->to(options.device);
   if (variant != Variant::kVoiceConversion) {
     models::t3::T3LoadOptions t3_options;
@@ -104,7 +99,7 @@ ResolvedOptions Pipeline::resolve(const SynthesisOptions& options) const {
   if (!t3_) fail(ErrorCode::kInvalidArgument, "voice conversion does not synthesise text");
   ResolvedOptions r;
   r.t3 = models::t3::T3GenerationOptions::defaults_for(t3_->config());
-  r.exaggeration = is_gpt2_variant(variant_) ? 0.0 : 0.5;
+  r.exaggeration = is_turbo_family(variant_) ? 0.0 : 0.5;
   if (options.temperature) r.t3.sampling.temperature = *options.temperature;
   if (options.top_p) r.t3.sampling.top_p = *options.top_p;
   if (options.min_p) r.t3.sampling.min_p = *options.min_p;
@@ -116,7 +111,7 @@ ResolvedOptions Pipeline::resolve(const SynthesisOptions& options) const {
   if (!std::isfinite(r.exaggeration) || r.exaggeration < 0)
     fail(ErrorCode::kInvalidArgument,
          "exaggeration must be a finite number >= 0, got " + std::to_string(r.exaggeration));
-  if (is_gpt2_variant(variant_)) {
+  if (is_turbo_family(variant_)) {
     if (r.t3.sampling.min_p > 0) log::warn("min_p is ignored by turbo/nano");
     r.t3.sampling.min_p = 0.0;
   }
@@ -148,7 +143,7 @@ Conditionals Pipeline::make_voice_from_clips(const torch::Tensor& wav24, const t
 }
 
 torch::Tensor Pipeline::speech_tokens_for_s3gen(const torch::Tensor& generated) const {
-  if (!is_gpt2_variant(variant_)) return drop_invalid_tokens(generated);
+  if (!is_turbo_family(variant_)) return drop_invalid_tokens(generated);
   // Turbo/Nano only drop ids >= 6561 (no start/stop handling), then append three silences.
   torch::Tensor row = generated.reshape({-1}).to(torch::kCPU).to(torch::kLong);
   row = row.index({row < models::s3gen::kSpeechVocabSize});
