@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
     const auto config = take_own_options(argc, argv);
     chatterbox::runtime::configure_threads(config.threads);
     chatterbox::runtime::set_allow_tf32(false);
+    chatterbox::runtime::set_deterministic_kernels(true);
     chatterbox::bench::configure(config);
     benchmark::AddCustomContext("device", chatterbox::bench::device().str());
     benchmark::AddCustomContext("model_dir",

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
     log::set_level(global.log_level);
     runtime::configure_threads(global.threads);
     runtime::set_allow_tf32(global.allow_tf32);
+    runtime::set_deterministic_kernels(true);
     for (auto& run : commands) {
       int rc = run();
       if (rc >= 0) return rc;

@@ -256,6 +256,7 @@ int main(int argc, char** argv) {
   try {
     runtime::configure_threads(threads);
     runtime::set_allow_tf32(false);  // the goldens are exact float32
+    runtime::set_deterministic_kernels(true);
     pipeline::PipelineLoadOptions load;
     load.device = parity_tool::required_device(device);
     if (e2e->parsed()) return parity_tool::run_e2e(golden, tokenizer, load);

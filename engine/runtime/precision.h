@@ -8,4 +8,9 @@ namespace chatterbox::runtime {
 // (exact float32) and offers it as a speed option.
 void set_allow_tf32(bool allow);
 
+// Whether cuDNN must use deterministic algorithms. Some of its transposed-convolution algorithms
+// (HiFT's upsampling) accumulate with atomics, so the same seed would give audio that differs in
+// the last bits from run to run; chatterboxd starts with determinism on.
+void set_deterministic_kernels(bool deterministic);
+
 }  // namespace chatterbox::runtime

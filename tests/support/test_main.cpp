@@ -12,5 +12,6 @@ int main(int argc, char** argv) {
   const char* threads = std::getenv("CHATTERBOX_TEST_THREADS");
   chatterbox::runtime::configure_threads(threads && *threads ? std::atoi(threads) : 1);
   chatterbox::runtime::set_allow_tf32(false);  // parity is checked in exact float32
+  chatterbox::runtime::set_deterministic_kernels(true);
   return RUN_ALL_TESTS();
 }

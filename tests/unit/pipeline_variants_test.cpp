@@ -105,7 +105,8 @@ TEST_P(PipelineVariantTest, SynthesisesTextRepeatablyPerSeed) {
   EXPECT_LE(first.wav.numel(), first.speech_tokens.size(1) * pipeline::kSamplesPerToken);
   const auto again = pipe->synthesize("Bonjour, hello [laugh] 42!", language, &voice, options);
   EXPECT_TRUE(torch::equal(first.speech_tokens, again.speech_tokens));
-  EXPECT_TRUE(torch::equal(first.wav, again.wav));
+  EXPECT_TRUE(torch::equal(first.wav, again.wav))
+      << "max |diff| " << (first.wav - again.wav).abs().max().item<float>();
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, PipelineVariantTest,
