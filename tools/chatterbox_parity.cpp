@@ -67,6 +67,15 @@ class Comparison {
     std::cout << std::endl;
     all_ok_ = all_ok_ && ok;
   }
+  void check_text(const std::string& name, const std::string& actual, const std::string& expected) {
+    const bool ok = actual == expected;
+    char line[128];
+    std::snprintf(line, sizeof(line), "%-22s %-14s %-34s %s", name.c_str(), "", "exactly equal",
+                  ok ? "ok" : "FAIL");
+    std::cout << line << std::endl;
+    if (!ok) std::cout << "  ours:      " << actual << "\n  reference: " << expected << std::endl;
+    all_ok_ = all_ok_ && ok;
+  }
   bool all_ok() const { return all_ok_; }
 
  private:
@@ -192,6 +201,9 @@ int run_e2e(const std::string& golden_path, const std::string& tokenizer_option,
   const double exaggeration = options.exaggeration.value_or(pipe->resolve(options).exaggeration);
 
   Comparison cmp;
+  if (meta.contains("normalized"))
+    cmp.check_text("normalized text", pipe->normalize_text(meta["text"].get<std::string>()),
+                   meta["normalized"].get<std::string>());
   // The reference at both rates as the golden's pipeline received it.
   torch::Tensor wav24 = golden["wav24"];
   torch::Tensor wav16 = golden["wav16"];

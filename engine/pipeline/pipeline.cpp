@@ -95,6 +95,11 @@ const Conditionals& Pipeline::builtin_voice() const {
   return *builtin_voice_;
 }
 
+std::string Pipeline::normalize_text(const std::string& text) const {
+  if (!tokenizer_) fail(ErrorCode::kInvalidArgument, "voice conversion does not synthesise text");
+  return tokenizer_->normalize(text);
+}
+
 ResolvedOptions Pipeline::resolve(const SynthesisOptions& options) const {
   if (!t3_) fail(ErrorCode::kInvalidArgument, "voice conversion does not synthesise text");
   ResolvedOptions r;

@@ -89,6 +89,8 @@ class Pipeline {
   int sample_rate() const { return kS3GenRate; }
   bool has_builtin_voice() const { return builtin_voice_.has_value(); }
   const Conditionals& builtin_voice() const;
+  // The variant's punctuation normalisation, as synthesize applies it before tokenising.
+  std::string normalize_text(const std::string& text) const;
 
   // The variant's defaults filled in, validated (kInvalidArgument naming the bad option).
   ResolvedOptions resolve(const SynthesisOptions& options) const;

@@ -30,6 +30,7 @@ struct SynthOptions {
   int64_t max_new_tokens = 0;
   std::string out;
   std::string device = "auto";
+  std::string multilingual_t3 = "v2";
   // Which of the optional values were given.
   bool has_seed = false, has_temperature = false, has_exaggeration = false, has_cfg_weight = false,
        has_max_new_tokens = false;
@@ -60,6 +61,7 @@ int run_synth(const SynthOptions& o) {
     log::warn("using the CPU instead of " + o.device + ": " + device.fallback_reason);
   pipeline::PipelineLoadOptions load;
   load.device = device.device;
+  load.multilingual_t3 = o.multilingual_t3;
   const auto pipe = pipeline::Pipeline::load(o.model_dir, variant, load);
   const auto loaded = std::chrono::steady_clock::now();
   pipeline::SynthesisResult result;
@@ -126,6 +128,9 @@ CommandRunner add_synth_command(CLI::App& app, const GlobalOptions&) {
   cmd->add_option("--max-new-tokens", o->max_new_tokens, "Speech tokens at most");
   cmd->add_option("--out", o->out, "WAV file to write")->required();
   cmd->add_option("--device", o->device, "auto, cpu, mps, cuda or cuda:N")->capture_default_str();
+  cmd->add_option("--multilingual-t3", o->multilingual_t3,
+                  "Multilingual T3 weights: v2, v3, or a .safetensors file in the model directory")
+      ->capture_default_str();
   return [cmd, o]() {
     if (!*cmd) return -1;
     o->has_seed = cmd->count("--seed") > 0;

@@ -1,0 +1,51 @@
+#!/bin/sh
+# `chatterboxd synth` as a user runs it: a pattern checkpoint, one voice conversion in its
+# built-in voice written as a 24 kHz mono WAV, and typed errors (exit 2) for bad requests.
+# Usage: synth_cli_test.sh CHATTERBOXD SHARED_DIR
+set -eu
+bin=$1
+clip=$2/audio/BAC009S0764W0121.wav
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+# Runs chatterboxd, expecting exit 2 and `pattern` in its error output.
+expect_error() {
+  pattern=$1
+  shift
+  status=0
+  "$bin" --threads 1 "$@" >"$dir/out.txt" 2>&1 || status=$?
+  [ "$status" = 2 ] || { cat "$dir/out.txt" >&2; fail "exit $status for: $*"; }
+  grep -q -- "$pattern" "$dir/out.txt" || { cat "$dir/out.txt" >&2; fail "no '$pattern' for: $*"; }
+  echo "ok: error '$pattern' for: $*"
+}
+
+"$bin" make-pattern-model --variant vc --out "$dir/vc" >/dev/null
+"$bin" --threads 1 synth --model-dir "$dir/vc" --variant vc --source "$clip" --seed 1 \
+  --out "$dir/converted.wav" | tee "$dir/log.txt"
+grep -q "wrote $dir/converted.wav" "$dir/log.txt" || fail "no summary line"
+[ "$(head -c 4 "$dir/converted.wav")" = "RIFF" ] || fail "not a WAV file"
+rate=$(od -An -tu4 -j24 -N4 "$dir/converted.wav" | tr -d ' ')
+channels=$(od -An -tu2 -j22 -N2 "$dir/converted.wav" | tr -d ' ')
+[ "$rate" = 24000 ] || fail "sample rate $rate"
+[ "$channels" = 1 ] || fail "$channels channels"
+# 4.2 s of source speech: 105 tokens, 960 samples each, 16-bit.
+bytes=$(wc -c <"$dir/converted.wav")
+[ "$bytes" -gt $((100 * 960 * 2)) ] || fail "only $bytes bytes"
+
+expect_error "source" synth --model-dir "$dir/vc" --variant vc --out "$dir/x.wav"
+expect_error "does not exist" synth --model-dir "$dir/missing" --variant vc --source "$clip" --out "$dir/x.wav"
+expect_error "variant" synth --model-dir "$dir/vc" --variant klingon --text hi --out "$dir/x.wav"
+expect_error "device" synth --model-dir "$dir/vc" --variant vc --source "$clip" --device gpu \
+  --out "$dir/x.wav"
+mkdir "$dir/empty"
+expect_error "s3gen" synth --model-dir "$dir/empty" --variant vc --source "$clip" --out "$dir/x.wav"
+printf 'not audio at all' >"$dir/fake.wav"
+expect_error "not audio" synth --model-dir "$dir/vc" --variant vc --source "$dir/fake.wav" \
+  --out "$dir/x.wav"
+[ ! -e "$dir/x.wav" ] || fail "a failed request wrote its output"
+echo PASS
