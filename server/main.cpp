@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   std::vector<server::CommandRunner> commands = {
       server::add_make_pattern_model_command(app, global),
       server::add_synth_command(app, global),
+      server::add_make_voice_command(app, global),
   };
   CLI11_PARSE(app, argc, argv);
   try {

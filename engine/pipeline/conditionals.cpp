@@ -39,7 +39,7 @@ Conditionals from_named(const std::map<std::string, torch::Tensor>& named,
     return it == named.end() ? torch::Tensor() : it->second;
   };
   Conditionals conds;
-  conds.t3.speaker_emb = as_float(get("t3.speaker_emb"));
+  conds.t3.speaker_emb = as_float(get_optional("t3.speaker_emb"));  // absent: a vc-only voice
   conds.t3.cond_prompt_speech_tokens = as_int64(get_optional("t3.cond_prompt_speech_tokens"));
   conds.t3.emotion_adv = as_float(get_optional("t3.emotion_adv"));
   conds.gen.prompt_token = as_int64(get("gen.prompt_token"));
@@ -78,7 +78,7 @@ Conditionals Conditionals::with_exaggeration(double exaggeration) const {
 }
 
 void Conditionals::validate() const {
-  require(t3.speaker_emb.defined() && t3.speaker_emb.dim() == 2 && t3.speaker_emb.size(1) == 256,
+  require(!t3.speaker_emb.defined() || (t3.speaker_emb.dim() == 2 && t3.speaker_emb.size(1) == 256),
           "t3.speaker_emb must be (1, 256)");
   require(!t3.cond_prompt_speech_tokens.defined() || t3.cond_prompt_speech_tokens.dim() == 2,
           "t3.cond_prompt_speech_tokens must be (1, P)");
@@ -162,12 +162,12 @@ Conditionals load_conds_pt(const std::string& path) {
 void save_conditionals(const std::string& path, const Conditionals& conds) {
   conds.validate();
   io::NamedTensors tensors = {
-      {"t3.speaker_emb", conds.t3.speaker_emb},
       {"gen.prompt_token", conds.gen.prompt_token},
       {"gen.prompt_token_len", conds.gen.prompt_token_len},
       {"gen.prompt_feat", conds.gen.prompt_feat},
       {"gen.embedding", conds.gen.embedding},
   };
+  if (conds.t3.speaker_emb.defined()) tensors.push_back({"t3.speaker_emb", conds.t3.speaker_emb});
   if (conds.t3.cond_prompt_speech_tokens.defined())
     tensors.push_back({"t3.cond_prompt_speech_tokens", conds.t3.cond_prompt_speech_tokens});
   if (conds.t3.emotion_adv.defined()) tensors.push_back({"t3.emotion_adv", conds.t3.emotion_adv});

@@ -28,6 +28,8 @@ struct Conditionals {
 
   // A copy with emotion_adv = exaggeration (1, 1, 1).
   Conditionals with_exaggeration(double exaggeration) const;
+  // A voice made for voice conversion has only the S3Gen part (t3 left empty).
+  bool has_t3() const { return t3.speaker_emb.defined(); }
   // Throws kCorruptData when a tensor is missing or misshapen.
   void validate() const;
 };

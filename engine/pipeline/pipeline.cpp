@@ -162,6 +162,10 @@ SynthesisResult Pipeline::synthesize(const std::string& text, const std::string&
   if (text.empty()) fail(ErrorCode::kInvalidArgument, "the text is empty");
   const ResolvedOptions resolved = resolve(options);
   const Conditionals& base_voice = voice ? *voice : builtin_voice();
+  if (!base_voice.has_t3())
+    fail(ErrorCode::kInvalidArgument,
+         "this voice was made for voice conversion: it has no T3 conditioning; make it again "
+         "with a text-to-speech variant");
   const Conditionals conds = base_voice.with_exaggeration(resolved.exaggeration);
   torch::NoGradGuard no_grad;
 

@@ -19,5 +19,7 @@ using CommandRunner = std::function<int()>;
 CommandRunner add_make_pattern_model_command(CLI::App& app, const GlobalOptions& global);
 // Adds synth: one offline synthesis to a WAV file.
 CommandRunner add_synth_command(CLI::App& app, const GlobalOptions& global);
+// Adds make-voice: a reference clip analysed once and saved as a voice file.
+CommandRunner add_make_voice_command(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace chatterbox::server

@@ -12,15 +12,14 @@
 #include "engine/dsp/resample_soxr.h"
 #include "engine/log/log.h"
 #include "engine/pipeline/pipeline.h"
-#include "engine/runtime/device.h"
 #include "server/commands/command.h"
+#include "server/commands/model_options.h"
 
 namespace chatterbox::server {
 namespace {
 
 struct SynthOptions {
-  std::string model_dir;
-  std::string variant = "original";
+  ModelOptions model;
   std::string text;
   std::string voice;  // a reference clip, or saved conditionals (.safetensors / conds .pt)
   std::string language;
@@ -29,8 +28,6 @@ struct SynthOptions {
   double temperature = 0, exaggeration = 0, cfg_weight = 0;
   int64_t max_new_tokens = 0;
   std::string out;
-  std::string device = "auto";
-  std::string multilingual_t3 = "v2";
   // Which of the optional values were given.
   bool has_seed = false, has_temperature = false, has_exaggeration = false, has_cfg_weight = false,
        has_max_new_tokens = false;
@@ -41,34 +38,16 @@ std::optional<T> given(bool has, T value) {
   return has ? std::optional<T>(value) : std::nullopt;
 }
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-pipeline::Conditionals voice_from(const pipeline::Pipeline& pipe, const std::string& path,
-                                  double exaggeration) {
-  if (ends_with(path, ".safetensors") || ends_with(path, ".pt"))
-    return pipeline::load_conditionals_any(path);
-  return pipe.make_voice(dsp::read_audio_file(path), exaggeration);
-}
-
 int run_synth(const SynthOptions& o) {
-  const Variant variant = parse_variant(o.variant);
+  const Variant variant = parse_variant(o.model.variant);
   const auto started = std::chrono::steady_clock::now();
-  const runtime::DeviceChoice device = runtime::choose_device(o.device);
-  if (!device.fallback_reason.empty())
-    log::warn("using the CPU instead of " + o.device + ": " + device.fallback_reason);
-  pipeline::PipelineLoadOptions load;
-  load.device = device.device;
-  load.multilingual_t3 = o.multilingual_t3;
-  const auto pipe = pipeline::Pipeline::load(o.model_dir, variant, load);
+  const auto pipe = load_pipeline(o.model);
   const auto loaded = std::chrono::steady_clock::now();
   pipeline::SynthesisResult result;
   if (variant == Variant::kVoiceConversion) {
     if (o.source.empty()) fail(ErrorCode::kInvalidArgument, "vc needs --source SPEECH");
     std::optional<pipeline::Conditionals> target;
-    if (!o.voice.empty()) target = voice_from(*pipe, o.voice, 0.5);
+    if (!o.voice.empty()) target = voice_from_file(*pipe, o.voice, 0.5);
     const auto source = dsp::to_rate(dsp::read_audio_file(o.source), pipeline::kS3Rate);
     result =
         pipe->convert(source.samples, target ? &*target : nullptr, {}, given(o.has_seed, o.seed));
@@ -81,7 +60,7 @@ int run_synth(const SynthOptions& o) {
     options.max_new_tokens = given(o.has_max_new_tokens, o.max_new_tokens);
     const auto resolved = pipe->resolve(options);
     std::optional<pipeline::Conditionals> voice;
-    if (!o.voice.empty()) voice = voice_from(*pipe, o.voice, resolved.exaggeration);
+    if (!o.voice.empty()) voice = voice_from_file(*pipe, o.voice, resolved.exaggeration);
     const bool show_progress = isatty(STDERR_FILENO);
     pipeline::ProgressCallback progress;
     if (show_progress)
@@ -113,9 +92,7 @@ int run_synth(const SynthOptions& o) {
 CommandRunner add_synth_command(CLI::App& app, const GlobalOptions&) {
   auto o = std::make_shared<SynthOptions>();
   auto* cmd = app.add_subcommand("synth", "Run one synthesis offline and write a WAV file");
-  cmd->add_option("--model-dir", o->model_dir, "Checkpoint directory")->required();
-  cmd->add_option("--variant", o->variant, "original, multilingual, turbo, nano or vc")
-      ->capture_default_str();
+  add_model_options(cmd, o->model);
   cmd->add_option("--text", o->text, "Text to speak");
   cmd->add_option("--voice", o->voice,
                   "Reference clip (or saved conditionals); default: the built-in voice");
@@ -127,10 +104,6 @@ CommandRunner add_synth_command(CLI::App& app, const GlobalOptions&) {
   cmd->add_option("--cfg-weight", o->cfg_weight, "Classifier-free guidance weight");
   cmd->add_option("--max-new-tokens", o->max_new_tokens, "Speech tokens at most");
   cmd->add_option("--out", o->out, "WAV file to write")->required();
-  cmd->add_option("--device", o->device, "auto, cpu, mps, cuda or cuda:N")->capture_default_str();
-  cmd->add_option("--multilingual-t3", o->multilingual_t3,
-                  "Multilingual T3 weights: v2, v3, or a .safetensors file in the model directory")
-      ->capture_default_str();
   return [cmd, o]() {
     if (!*cmd) return -1;
     o->has_seed = cmd->count("--seed") > 0;

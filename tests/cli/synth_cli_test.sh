@@ -1,6 +1,7 @@
 #!/bin/sh
-# `chatterboxd synth` as a user runs it: a pattern checkpoint, one voice conversion in its
-# built-in voice written as a 24 kHz mono WAV, and typed errors (exit 2) for bad requests.
+# `chatterboxd synth` and `make-voice` as a user runs them: a pattern checkpoint, one voice
+# conversion in its built-in voice written as a 24 kHz mono WAV, a saved voice that speaks exactly
+# as its clip, and typed errors (exit 2) for bad requests.
 # Usage: synth_cli_test.sh CHATTERBOXD SHARED_DIR
 set -eu
 bin=$1
@@ -37,6 +38,15 @@ channels=$(od -An -tu2 -j22 -N2 "$dir/converted.wav" | tr -d ' ')
 bytes=$(wc -c <"$dir/converted.wav")
 [ "$bytes" -gt $((100 * 960 * 2)) ] || fail "only $bytes bytes"
 
+# A voice saved once speaks exactly as the clip it was made from.
+"$bin" --threads 1 make-voice --model-dir "$dir/vc" --variant vc --clip "$clip" \
+  --out "$dir/voice.safetensors" | grep -q "wrote $dir/voice.safetensors" || fail "make-voice"
+"$bin" --threads 1 synth --model-dir "$dir/vc" --variant vc --source "$clip" --seed 1 \
+  --voice "$clip" --out "$dir/from_clip.wav" >/dev/null
+"$bin" --threads 1 synth --model-dir "$dir/vc" --variant vc --source "$clip" --seed 1 \
+  --voice "$dir/voice.safetensors" --out "$dir/from_voice.wav" >/dev/null
+cmp -s "$dir/from_clip.wav" "$dir/from_voice.wav" || fail "the saved voice speaks differently"
+
 expect_error "source" synth --model-dir "$dir/vc" --variant vc --out "$dir/x.wav"
 expect_error "does not exist" synth --model-dir "$dir/missing" --variant vc --source "$clip" --out "$dir/x.wav"
 expect_error "variant" synth --model-dir "$dir/vc" --variant klingon --text hi --out "$dir/x.wav"
@@ -46,6 +56,8 @@ mkdir "$dir/empty"
 expect_error "s3gen" synth --model-dir "$dir/empty" --variant vc --source "$clip" --out "$dir/x.wav"
 printf 'not audio at all' >"$dir/fake.wav"
 expect_error "not audio" synth --model-dir "$dir/vc" --variant vc --source "$dir/fake.wav" \
+  --out "$dir/x.wav"
+expect_error ".safetensors" make-voice --model-dir "$dir/vc" --variant vc --clip "$clip" \
   --out "$dir/x.wav"
 [ ! -e "$dir/x.wav" ] || fail "a failed request wrote its output"
 echo PASS

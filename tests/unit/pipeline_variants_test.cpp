@@ -107,6 +107,15 @@ TEST_P(PipelineVariantTest, SynthesisesTextRepeatablyPerSeed) {
   EXPECT_TRUE(torch::equal(first.speech_tokens, again.speech_tokens));
   EXPECT_TRUE(torch::equal(first.wav, again.wav))
       << "max |diff| " << (first.wav - again.wav).abs().max().item<float>();
+
+  pipeline::Conditionals vc_only = voice;  // as a voice-conversion voice file holds it
+  vc_only.t3 = {};
+  try {
+    pipe->synthesize("Hello.", language, &vc_only, options);
+    ADD_FAILURE() << "a voice without T3 conditioning was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, PipelineVariantTest,
@@ -124,6 +133,14 @@ TEST(PipelineVoiceConversion, ConvertsWithTheBuiltInVoiceOfACheckpointDirectory)
   pipe->builtin_voice().validate();
   const auto source = dsp::to_rate(reference_clip(), pipeline::kS3Rate).samples.slice(0, 0, 16000);
   const auto result = pipe->convert(source, nullptr, {}, 5);
+  // A saved voice-conversion voice (S3Gen part only) reloads equal.
+  const auto target = pipe->make_voice(reference_clip());
+  EXPECT_FALSE(target.has_t3());
+  pipeline::save_conditionals(dir.path() + "/target.safetensors", target);
+  const auto reloaded = pipeline::load_conditionals(dir.path() + "/target.safetensors");
+  EXPECT_FALSE(reloaded.has_t3());
+  EXPECT_TRUE(torch::equal(reloaded.gen.prompt_feat, target.gen.prompt_feat.cpu()));
+  EXPECT_TRUE(torch::equal(reloaded.gen.prompt_token, target.gen.prompt_token.cpu()));
   expect_audio(result);
   EXPECT_EQ(result.speech_tokens.size(1), 25);  // 1 s at 25 tokens/s
   EXPECT_EQ(result.wav.numel(), 25 * pipeline::kSamplesPerToken);
