@@ -5,7 +5,8 @@
 # Usage: synth_cli_test.sh CHATTERBOXD SHARED_DIR
 set -eu
 bin=$1
-clip=$2/audio/BAC009S0764W0121.wav
+# $CHATTERBOX_SHARED_DIR overrides the configured folder, as for the other tests.
+clip=${CHATTERBOX_SHARED_DIR:-$2}/audio/BAC009S0764W0121.wav
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
@@ -27,7 +28,7 @@ expect_error() {
 
 "$bin" make-pattern-model --variant vc --out "$dir/vc" >/dev/null
 "$bin" --threads 1 synth --model-dir "$dir/vc" --variant vc --source "$clip" --seed 1 \
-  --out "$dir/converted.wav" | tee "$dir/log.txt"
+  --out "$dir/converted.wav" >"$dir/log.txt" || { cat "$dir/log.txt" >&2; fail "synth"; }
 grep -q "wrote $dir/converted.wav" "$dir/log.txt" || fail "no summary line"
 [ "$(head -c 4 "$dir/converted.wav")" = "RIFF" ] || fail "not a WAV file"
 rate=$(od -An -tu4 -j24 -N4 "$dir/converted.wav" | tr -d ' ')
