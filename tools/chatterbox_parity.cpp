@@ -105,19 +105,6 @@ torch::Device required_device(const std::string& name) {
   return choice.device;
 }
 
-std::string t3_layout(Variant variant) {
-  switch (variant) {
-    case Variant::kMultilingual:
-      return "t3_mtl";
-    case Variant::kTurbo:
-      return "t3_turbo";
-    case Variant::kNano:
-      return "t3_nano";
-    default:
-      return "t3_base";
-  }
-}
-
 // The golden names its variant; the first e2e goldens (English) predate that key.
 Variant golden_variant(const nlohmann::json& meta) {
   if (meta.contains("variant")) return parse_variant(meta["variant"].get<std::string>());
@@ -181,9 +168,8 @@ int run_e2e(const std::string& golden_path, const std::string& tokenizer_option,
             << tokenizer_path << std::endl;
 
   pipeline::PipelineWeights weights;
-  weights.t3 = io::pattern_state_dict(t3_layout(variant));
-  weights.s3gen =
-      io::pattern_state_dict(is_turbo_family(variant) ? "s3gen_meanflow" : "s3gen_base");
+  weights.t3 = io::pattern_state_dict(io::t3_layout_name(variant));
+  weights.s3gen = io::pattern_state_dict(io::s3gen_layout_name(variant));
   weights.voice_encoder = io::pattern_state_dict("ve");
   weights.tokenizer = load_tokenizer(tokenizer_path, variant);
   const auto pipe = pipeline::Pipeline::from_weights(variant, std::move(weights), load);

@@ -1,4 +1,5 @@
 #include "engine/io/checkpoint_dir.h"
+#include "engine/io/param_layout.h"
 
 #include "engine/common/error.h"
 #include "engine/common/file_system.h"
@@ -83,7 +84,7 @@ CheckpointFiles locate_checkpoint(const std::string& dir, Variant variant,
   switch (variant) {
     case Variant::kVoiceConversion:
       files.s3gen = path(required[0]);
-      files.s3gen_layout = "s3gen_base";
+      files.s3gen_layout = s3gen_layout_name(variant);
       return files;
     case Variant::kOriginal:
     case Variant::kMultilingual:
@@ -100,12 +101,8 @@ CheckpointFiles locate_checkpoint(const std::string& dir, Variant variant,
   files.t3 = path(required[1]);
   files.s3gen = path(required[2]);
   files.cangjie = variant == Variant::kMultilingual ? optional("Cangjie5_TC.json") : "";
-  files.t3_layout = variant == Variant::kOriginal       ? "t3_base"
-                    : variant == Variant::kMultilingual ? "t3_mtl"
-                    : variant == Variant::kTurbo        ? "t3_turbo"
-                                                        : "t3_nano";
-  files.s3gen_layout =
-      (variant == Variant::kTurbo || variant == Variant::kNano) ? "s3gen_meanflow" : "s3gen_base";
+  files.t3_layout = t3_layout_name(variant);
+  files.s3gen_layout = s3gen_layout_name(variant);
   return files;
 }
 

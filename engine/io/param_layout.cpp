@@ -103,4 +103,24 @@ void check_layout(const StateDict& dict, const ParamLayout& layout,
            "checkpoint " + dict.origin() + " has an unexpected key '" + key + "'");
 }
 
+std::string t3_layout_name(Variant variant) {
+  switch (variant) {
+    case Variant::kOriginal:
+      return "t3_base";
+    case Variant::kMultilingual:
+      return "t3_mtl";
+    case Variant::kTurbo:
+      return "t3_turbo";
+    case Variant::kNano:
+      return "t3_nano";
+    case Variant::kVoiceConversion:
+      break;
+  }
+  return "";
+}
+
+std::string s3gen_layout_name(Variant variant) {
+  return is_turbo_family(variant) ? "s3gen_meanflow" : "s3gen_base";
+}
+
 }  // namespace chatterbox::io

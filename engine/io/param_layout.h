@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/common/variant.h"
 #include "engine/io/state_dict.h"
 
 namespace chatterbox::io {
@@ -21,6 +22,10 @@ using ParamLayout = std::vector<ParamSpec>;
 // Names: t3_base, t3_mtl, t3_turbo, t3_nano, s3gen_base, s3gen_meanflow, ve.
 // Throws kInvalidArgument for an unknown name.
 const ParamLayout& param_layout(const std::string& name);
+
+// The layout names of a variant's T3 ("" for voice conversion) and S3Gen files.
+std::string t3_layout_name(Variant variant);
+std::string s3gen_layout_name(Variant variant);
 std::vector<std::string> param_layout_names();
 
 // Every tensor of `layout` filled by the pattern rule.

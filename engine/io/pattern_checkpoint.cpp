@@ -157,15 +157,11 @@ std::vector<WrittenFile> write_pattern_checkpoint(const std::string& dir, Varian
   const auto required = required_files(variant);
   auto path = [&](const std::string& file) { return fs::join(dir, file); };
   if (variant == Variant::kVoiceConversion) {
-    write_weights(path(required[0]), "s3gen_base");
+    write_weights(path(required[0]), s3gen_layout_name(variant));
   } else {
-    const bool gpt2 = variant == Variant::kTurbo || variant == Variant::kNano;
     write_weights(path(required[0]), "ve");
-    write_weights(path(required[1]), variant == Variant::kOriginal       ? "t3_base"
-                                     : variant == Variant::kMultilingual ? "t3_mtl"
-                                     : variant == Variant::kTurbo        ? "t3_turbo"
-                                                                         : "t3_nano");
-    write_weights(path(required[2]), gpt2 ? "s3gen_meanflow" : "s3gen_base");
+    write_weights(path(required[1]), t3_layout_name(variant));
+    write_weights(path(required[2]), s3gen_layout_name(variant));
     write_tokenizer(dir, variant);
   }
   write_pattern_conds(path("conds.pt"), variant);

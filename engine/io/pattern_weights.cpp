@@ -1,4 +1,5 @@
 #include "engine/io/pattern_weights.h"
+#include "engine/common/strings.h"
 
 #include <ATen/Parallel.h>
 
@@ -12,11 +13,6 @@ enum class Rule { kRunningVar, kRunningMean, kWeightNormMagnitude, kFanIn, kScal
 std::string last_component(const std::string& name) {
   auto dot = name.rfind('.');
   return dot == std::string::npos ? name : name.substr(dot + 1);
-}
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 Rule rule_for(const std::string& name, size_t rank) {

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "engine/common/error.h"
+#include "engine/common/strings.h"
 #include "engine/io/safetensors.h"
 #include "engine/io/torch_archive.h"
 
@@ -16,16 +17,9 @@ std::string shape_string(c10::IntArrayRef shape) {
   return os.str();
 }
 
-namespace {
-bool has_suffix(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-}  // namespace
-
 StateDict StateDict::load(const std::string& path) {
   StateDict dict(path);
-  if (has_suffix(path, ".safetensors")) {
+  if (ends_with(path, ".safetensors")) {
     SafetensorsFile file = SafetensorsFile::open(path);
     for (const auto& key : file.keys()) dict.insert(key, file.tensor(key));
     return dict;

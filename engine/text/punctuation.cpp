@@ -3,6 +3,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/common/strings.h"
 #include "engine/text/unicode.h"
 #include "engine/text/utf8.h"
 
@@ -53,10 +54,6 @@ void replace_all(std::string& text, std::string_view from, std::string_view to) 
     text.replace(pos, from.size(), to);
     pos += to.size();
   }
-}
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
 }  // namespace

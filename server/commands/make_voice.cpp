@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine/common/error.h"
+#include "engine/common/strings.h"
 #include "engine/dsp/audio_file.h"
 #include "engine/pipeline/conditionals.h"
 #include "server/commands/command.h"
@@ -23,14 +24,9 @@ struct MakeVoiceOptions {
   std::string out;
 };
 
-bool is_safetensors_path(const std::string& path) {
-  const std::string suffix = ".safetensors";
-  return path.size() > suffix.size() &&
-         path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 int run_make_voice(const MakeVoiceOptions& o) {
-  if (!is_safetensors_path(o.out))
+  const std::string suffix = ".safetensors";
+  if (o.out.size() <= suffix.size() || !ends_with(o.out, suffix))
     fail(ErrorCode::kInvalidArgument, "--out must name a .safetensors file, got '" + o.out + "'");
   const auto pipe = load_pipeline(o.model);
   double exaggeration = 0.5;

@@ -1,19 +1,11 @@
 #include "server/commands/model_options.h"
 
+#include "engine/common/strings.h"
 #include "engine/dsp/audio_file.h"
 #include "engine/log/log.h"
 #include "engine/runtime/device.h"
 
 namespace chatterbox::server {
-namespace {
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-}  // namespace
-
 void add_model_options(CLI::App* command, ModelOptions& options) {
   command->add_option("--model-dir", options.model_dir, "Checkpoint directory")->required();
   command->add_option("--variant", options.variant, "original, multilingual, turbo, nano or vc")

@@ -9,6 +9,7 @@
 #include "engine/io/param_layout.h"
 #include "engine/models/s3gen/flow.h"
 #include "tests/support/golden.h"
+#include "tests/support/recorded_draws.h"
 
 namespace chatterbox {
 namespace {
@@ -27,15 +28,12 @@ Flow load_pattern_flow(const std::string& checkpoint, bool meanflow) {
 
 // The recorded draws of flow_inference, by call site.
 FlowNoise recorded_noise(const testing::Golden& golden) {
+  const auto recorded = testing::recorded_s3gen_noise(
+      golden.meta["flow_draws"],
+      [&](const std::string& key) { return testing::on_test_device(golden[key]); });
   FlowNoise noise;
-  for (const auto& draw : golden.meta["flow_draws"]) {
-    const auto site = draw["site"].get<std::string>();
-    const auto key = draw["key"].get<std::string>();
-    if (site.find("flow_matching.py") != std::string::npos)
-      noise.z = testing::on_test_device(golden[key]);
-    if (site.find("s3gen.py:flow_inference") != std::string::npos)
-      noise.generated = testing::on_test_device(golden[key]);
-  }
+  noise.z = recorded.flow_z;
+  noise.generated = recorded.flow_generated;
   return noise;
 }
 

@@ -7,6 +7,7 @@
 #include "engine/models/s3gen/hift.h"
 #include "engine/models/s3gen/trim_fade.h"
 #include "tests/support/golden.h"
+#include "tests/support/recorded_draws.h"
 
 namespace chatterbox {
 namespace {
@@ -27,17 +28,13 @@ Hift load_pattern_hift(const std::string& checkpoint) {
   return hift;
 }
 
-// The draws recorded at `sites` (a meta list), matched by call site rather than position.
+// The vocoder's draws recorded at `sites` (a meta list), matched by call site.
 HiftNoise recorded_noise(const testing::Golden& golden, const nlohmann::json& sites) {
+  const auto recorded = testing::recorded_s3gen_noise(
+      sites, [&](const std::string& key) { return testing::on_test_device(golden[key]); });
   HiftNoise noise;
-  for (const auto& draw : sites) {
-    const auto site = draw["site"].get<std::string>();
-    const auto key = draw["key"].get<std::string>();
-    if (site.find("rand@uniform.py:rsample") == 0)
-      noise.phase_uniform = testing::on_test_device(golden[key]);
-    if (site.find("hifigan.py:forward:226") != std::string::npos)
-      noise.sine_noise = testing::on_test_device(golden[key]);
-  }
+  noise.phase_uniform = recorded.hift_phase;
+  noise.sine_noise = recorded.hift_sine_noise;
   return noise;
 }
 

@@ -43,25 +43,11 @@ std::unique_ptr<text::TextTokenizer> golden_tokenizer(Variant variant) {
   }
 }
 
-std::string t3_layout(Variant variant) {
-  switch (variant) {
-    case Variant::kMultilingual:
-      return "t3_mtl";
-    case Variant::kTurbo:
-      return "t3_turbo";
-    case Variant::kNano:
-      return "t3_nano";
-    default:
-      return "t3_base";
-  }
-}
-
 std::unique_ptr<pipeline::Pipeline> pattern_pipeline(Variant variant) {
   pipeline::PipelineWeights weights;
-  weights.s3gen =
-      io::pattern_state_dict(is_turbo_family(variant) ? "s3gen_meanflow" : "s3gen_base");
+  weights.s3gen = io::pattern_state_dict(io::s3gen_layout_name(variant));
   if (variant != Variant::kVoiceConversion) {
-    weights.t3 = io::pattern_state_dict(t3_layout(variant));
+    weights.t3 = io::pattern_state_dict(io::t3_layout_name(variant));
     weights.voice_encoder = io::pattern_state_dict("ve");
     weights.tokenizer = golden_tokenizer(variant);
   }

@@ -75,13 +75,17 @@ FlowInputs S3Gen::flow_inputs(const torch::Tensor& tokens, const torch::Tensor& 
 torch::Tensor S3Gen::flow_inference(const torch::Tensor& tokens, const torch::Tensor& token_lens,
                                     const ReferenceEmbedding& ref, const S3GenNoise& noise,
                                     int64_t n_timesteps) const {
+  return run_flow(flow_inputs(tokens, token_lens, ref), noise, n_timesteps);
+}
+
+torch::Tensor S3Gen::run_flow(const FlowInputs& inputs, const S3GenNoise& noise,
+                              int64_t n_timesteps) const {
   torch::NoGradGuard no_grad;
   FlowNoise flow_noise;
   flow_noise.z = on(noise.flow_z, device_);
   flow_noise.generated = on(noise.flow_generated, device_);
   flow_noise.generator = noise.generator;
-  return flow_.inference(flow_inputs(tokens, token_lens, ref),
-                         n_timesteps > 0 ? n_timesteps : flow_.default_steps(), flow_noise);
+  return flow_.inference(inputs, n_timesteps > 0 ? n_timesteps : flow_.default_steps(), flow_noise);
 }
 
 torch::Tensor S3Gen::hift_inference(const torch::Tensor& mel, const S3GenNoise& noise) const {
@@ -96,12 +100,13 @@ torch::Tensor S3Gen::hift_inference(const torch::Tensor& mel, const S3GenNoise& 
 S3GenOutput S3Gen::inference(const torch::Tensor& tokens, const torch::Tensor& token_lens,
                              const ReferenceEmbedding& ref, const S3GenNoise& noise,
                              int64_t n_timesteps) const {
+  const FlowInputs inputs = flow_inputs(tokens, token_lens, ref);
   S3GenOutput out;
   // One generator serves both halves in the reference's order: the flow's draws, then HiFT's.
-  out.mel = flow_inference(tokens, token_lens, ref, noise, n_timesteps);
+  out.mel = run_flow(inputs, noise, n_timesteps);
   const torch::Tensor wav = hift_inference(out.mel, noise);
   const int64_t samples_per_frame = wav.size(1) / std::max<int64_t>(1, out.mel.size(2));
-  out.wav_lens = Flow::generated_lengths(flow_inputs(tokens, token_lens, ref)) * samples_per_frame;
+  out.wav_lens = Flow::generated_lengths(inputs) * samples_per_frame;
   out.wav = zero_beyond(apply_trim_fade(wav), out.wav_lens);
   return out;
 }

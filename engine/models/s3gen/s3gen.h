@@ -67,6 +67,8 @@ class S3Gen {
   S3Gen(Flow flow, Hift hift, std::unique_ptr<ReferenceEmbedder> embedder);
   FlowInputs flow_inputs(const torch::Tensor& tokens, const torch::Tensor& token_lens,
                          const ReferenceEmbedding& ref) const;
+  torch::Tensor run_flow(const FlowInputs& inputs, const S3GenNoise& noise,
+                         int64_t n_timesteps) const;
 
   Flow flow_;
   Hift hift_;

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "engine/common/error.h"
+#include "engine/common/strings.h"
 
 namespace chatterbox::models::s3gen {
 namespace {
@@ -11,11 +12,6 @@ constexpr const char* kMagnitudeSuffix = ".parametrizations.weight.original0";
 constexpr const char* kDirectionSuffix = ".parametrizations.weight.original1";
 constexpr const char* kLegacyMagnitudeSuffix = ".weight_g";
 constexpr const char* kLegacyDirectionSuffix = ".weight_v";
-
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 std::string strip(const std::string& text, const std::string& suffix) {
   return text.substr(0, text.size() - suffix.size());
