@@ -6,7 +6,7 @@
 #include "engine/common/error.h"
 #include "engine/io/checkpoint_dir.h"
 #include "engine/log/log.h"
-#include "engine/runtime/sampler.h"
+#include "engine/sampling/sampler.h"
 
 namespace chatterbox::pipeline {
 namespace {
@@ -170,11 +170,11 @@ SynthesisResult Pipeline::synthesize(const std::string& text, const std::string&
   torch::NoGradGuard no_grad;
 
   const torch::Tensor text_tokens = tokenizer_->text_to_tokens(text, language);
-  std::unique_ptr<runtime::UniformSource> uniforms;
+  std::unique_ptr<sampling::UniformSource> uniforms;
   if (draws.sample_u.defined())
-    uniforms = std::make_unique<runtime::InjectedUniforms>(draws.sample_u);
+    uniforms = std::make_unique<sampling::InjectedUniforms>(draws.sample_u);
   else
-    uniforms = std::make_unique<runtime::GeneratorUniforms>(resolved.seed);
+    uniforms = std::make_unique<sampling::GeneratorUniforms>(resolved.seed);
   int64_t generated = 0;
   models::t3::SpeechTokenCallback on_token;
   if (progress) on_token = [&](int64_t) { return progress(++generated); };

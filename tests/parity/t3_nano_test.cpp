@@ -31,7 +31,7 @@ TEST(T3Nano, PatternModelDecodesDeterministicallyPerSeed) {
   auto options = T3GenerationOptions::defaults_for(model->config());
   options.max_new_tokens = 6;
   auto run = [&](uint64_t seed) {
-    runtime::GeneratorUniforms uniforms(seed);
+    sampling::GeneratorUniforms uniforms(seed);
     return model->generate(cond, text, options, uniforms);
   };
   auto a = run(5), b = run(5);

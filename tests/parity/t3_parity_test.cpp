@@ -74,7 +74,7 @@ T3GenerationOptions golden_options(const testing::Golden& g, const T3Model& mode
 void check_inference(const std::string& variant) {
   auto g = testing::load_golden("t3_" + variant + "_inference");
   auto model = load_pattern_model(variant, /*text_head=*/false);
-  runtime::InjectedUniforms uniforms(g["sample_u"]);
+  sampling::InjectedUniforms uniforms(g["sample_u"]);
   std::vector<int64_t> streamed;
   auto result =
       model->generate(golden_conditionals(g, *model), testing::on_test_device(g["text_tokens"]),

@@ -1,15 +1,15 @@
 // The logits processors on small hand-checked cases, and the order of the two chains.
 
-#include "engine/runtime/logits_processors.h"
+#include "engine/sampling/logits_processors.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 
-#include "engine/runtime/sampler.h"
+#include "engine/sampling/sampler.h"
 
-namespace chatterbox::runtime {
+namespace chatterbox::sampling {
 namespace {
 
 const float kInf = std::numeric_limits<float>::infinity();
@@ -106,4 +106,4 @@ TEST(SamplerProcessors, Gpt2ChainIgnoresMinP) {
 }
 
 }  // namespace
-}  // namespace chatterbox::runtime
+}  // namespace chatterbox::sampling

@@ -4,10 +4,10 @@
 
 #include "engine/common/error.h"
 #include "engine/models/t3/t3_model.h"
-#include "engine/runtime/sampler.h"
+#include "engine/sampling/sampler.h"
 #include "tests/support/golden.h"
 
-namespace chatterbox::runtime {
+namespace chatterbox::sampling {
 namespace {
 
 TEST(SamplerSampling, InverseCdfTakesTheFirstIndexWhoseRunningSumExceedsUTimesTotal) {
@@ -103,4 +103,4 @@ TEST(SamplerSampling, BadGenerationOptionsAreRejected) {
 }
 
 }  // namespace
-}  // namespace chatterbox::runtime
+}  // namespace chatterbox::sampling

@@ -50,7 +50,7 @@ void T3GenerationOptions::validate(const T3Config& config) const {
 }
 
 T3Generation T3Model::generate(const T3Conditionals& cond, const torch::Tensor& text_tokens,
-                               const T3GenerationOptions& options, runtime::UniformSource& uniforms,
+                               const T3GenerationOptions& options, sampling::UniformSource& uniforms,
                                const SpeechTokenCallback& on_token) const {
   torch::NoGradGuard no_grad;
   options.validate(config_);
@@ -66,7 +66,7 @@ T3Generation T3Model::generate(const T3Conditionals& cond, const torch::Tensor& 
 
 T3Generation T3Model::generate_llama(const torch::Tensor& cond_emb, const torch::Tensor& text,
                                      const T3GenerationOptions& options,
-                                     runtime::UniformSource& uniforms,
+                                     sampling::UniformSource& uniforms,
                                      const SpeechTokenCallback& on_token) const {
   // Row 0 conditional, row 1 unconditional (text token embeddings zeroed when cfg > 0). Both
   // end with two identical BOS rows, as upstream's prefill does.
@@ -85,9 +85,9 @@ T3Generation T3Model::generate_llama(const torch::Tensor& cond_emb, const torch:
     auto logits = speech_logits(hidden.select(1, hidden.size(1) - 1));  // (2, V)
     auto conditional = logits.narrow(0, 0, 1);
     auto guided = conditional + (conditional - logits.narrow(0, 1, 1)) * options.cfg_weight;
-    auto processed = runtime::process_logits(runtime::ProcessorChain::kLlama, options.sampling,
+    auto processed = sampling::process_logits(sampling::ProcessorChain::kLlama, options.sampling,
                                              guided, ids_tensor(penalised, dev));
-    const int64_t token = runtime::sample_inverse_cdf(processed.softmax(-1)[0], uniforms.next());
+    const int64_t token = sampling::sample_inverse_cdf(processed.softmax(-1)[0], uniforms.next());
     if (token == config_.stop_speech_token) return finish(tokens, true);
     penalised.push_back(token);
     tokens.push_back(token);
@@ -101,7 +101,7 @@ T3Generation T3Model::generate_llama(const torch::Tensor& cond_emb, const torch:
 
 T3Generation T3Model::generate_gpt2(const torch::Tensor& cond_emb, const torch::Tensor& text,
                                     const T3GenerationOptions& options,
-                                    runtime::UniformSource& uniforms,
+                                    sampling::UniformSource& uniforms,
                                     const SpeechTokenCallback& on_token) const {
   // Upstream samples a first token from the prefill (penalising the start token), then up to
   // max_new_tokens more, each penalising the tokens generated so far.
@@ -116,10 +116,10 @@ T3Generation T3Model::generate_gpt2(const torch::Tensor& cond_emb, const torch::
   std::vector<int64_t> penalised{config_.start_speech_token};
   for (int64_t step = 0; step <= options.max_new_tokens; ++step) {
     auto logits = speech_logits(hidden.select(1, hidden.size(1) - 1));  // (1, V)
-    auto processed = runtime::process_logits(runtime::ProcessorChain::kGpt2, options.sampling,
+    auto processed = sampling::process_logits(sampling::ProcessorChain::kGpt2, options.sampling,
                                              logits, ids_tensor(penalised, dev));
     if (step > 0 && processed.isinf().logical_and(processed < 0).all().item<bool>()) break;
-    const int64_t token = runtime::sample_inverse_cdf(processed.softmax(-1)[0], uniforms.next());
+    const int64_t token = sampling::sample_inverse_cdf(processed.softmax(-1)[0], uniforms.next());
     // Upstream keeps decoding when the very first token is the stop token; stopping is the
     // only sensible reading, and the pipelines drop stop tokens anyway.
     if (token == config_.stop_speech_token) return finish(tokens, true);

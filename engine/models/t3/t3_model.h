@@ -12,7 +12,7 @@
 #include "engine/models/t3/backbone.h"
 #include "engine/models/t3/cond_encoder.h"
 #include "engine/models/t3/t3_config.h"
-#include "engine/runtime/sampler.h"
+#include "engine/sampling/sampler.h"
 
 namespace chatterbox::models::t3 {
 
@@ -32,7 +32,7 @@ struct T3LoadOptions {
 };
 
 struct T3GenerationOptions {
-  runtime::SamplingOptions sampling;
+  sampling::SamplingOptions sampling;
   double cfg_weight = 0.5;        // Llama variants: logits = c + w (c - u); ignored by GPT-2
   int64_t max_new_tokens = 1000;  // sampled tokens at most (Turbo/Nano: plus its first token)
 
@@ -83,7 +83,7 @@ class T3Model {
   // (Llama: the pipeline adds start 255 and stop 0; GPT-2: plain tokenizer ids). Llama
   // variants run the CFG pair internally (batch 2, unconditional row = text embeddings zeroed).
   T3Generation generate(const T3Conditionals& cond, const torch::Tensor& text_tokens,
-                        const T3GenerationOptions& options, runtime::UniformSource& uniforms,
+                        const T3GenerationOptions& options, sampling::UniformSource& uniforms,
                         const SpeechTokenCallback& on_token = {}) const;
 
   T3Model(const T3Config& config, const io::StateDict& checkpoint, const T3LoadOptions& options);
@@ -94,10 +94,10 @@ class T3Model {
   torch::Tensor speech_logits(const torch::Tensor& hidden) const;
   void check_text(const torch::Tensor& text_tokens) const;
   T3Generation generate_llama(const torch::Tensor& cond_emb, const torch::Tensor& text,
-                              const T3GenerationOptions& options, runtime::UniformSource& uniforms,
+                              const T3GenerationOptions& options, sampling::UniformSource& uniforms,
                               const SpeechTokenCallback& on_token) const;
   T3Generation generate_gpt2(const torch::Tensor& cond_emb, const torch::Tensor& text,
-                             const T3GenerationOptions& options, runtime::UniformSource& uniforms,
+                             const T3GenerationOptions& options, sampling::UniformSource& uniforms,
                              const SpeechTokenCallback& on_token) const;
 
   T3Config config_;

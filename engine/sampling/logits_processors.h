@@ -5,7 +5,7 @@
 
 #include <torch/torch.h>
 
-namespace chatterbox::runtime {
+namespace chatterbox::sampling {
 
 // For every id in `ids` (B, L): s -> s * penalty if s < 0, else s / penalty. Each id once, from
 // the original scores (no compounding for repeated ids).
@@ -24,4 +24,4 @@ torch::Tensor apply_top_p(const torch::Tensor& scores, double top_p);
 // Removes tokens whose probability is below min_p times the largest probability.
 torch::Tensor apply_min_p(const torch::Tensor& scores, double min_p);
 
-}  // namespace chatterbox::runtime
+}  // namespace chatterbox::sampling

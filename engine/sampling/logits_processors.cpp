@@ -1,9 +1,9 @@
-#include "engine/runtime/logits_processors.h"
+#include "engine/sampling/logits_processors.h"
 
 #include <algorithm>
 #include <limits>
 
-namespace chatterbox::runtime {
+namespace chatterbox::sampling {
 namespace {
 constexpr float kRemoved = -std::numeric_limits<float>::infinity();
 }
@@ -42,4 +42,4 @@ torch::Tensor apply_min_p(const torch::Tensor& scores, double min_p) {
   return scores.masked_fill(probs < threshold, kRemoved);
 }
 
-}  // namespace chatterbox::runtime
+}  // namespace chatterbox::sampling

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace chatterbox::runtime {
+namespace chatterbox::sampling {
 
 struct SamplingOptions {
   double temperature = 0.8;         // > 0
@@ -71,4 +71,4 @@ int64_t sample_inverse_cdf(const torch::Tensor& probs, double u);
 // One token per row of probs (B, V), each with its own uniform; returns int64 (B).
 torch::Tensor sample_inverse_cdf(const torch::Tensor& probs, const std::vector<double>& u);
 
-}  // namespace chatterbox::runtime
+}  // namespace chatterbox::sampling

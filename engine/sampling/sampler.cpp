@@ -1,4 +1,4 @@
-#include "engine/runtime/sampler.h"
+#include "engine/sampling/sampler.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -6,9 +6,9 @@
 #include <string>
 
 #include "engine/common/error.h"
-#include "engine/runtime/logits_processors.h"
+#include "engine/sampling/logits_processors.h"
 
-namespace chatterbox::runtime {
+namespace chatterbox::sampling {
 namespace {
 
 void require(bool ok, const std::string& message) {
@@ -102,4 +102,4 @@ torch::Tensor sample_inverse_cdf(const torch::Tensor& probs, const std::vector<d
   return torch::tensor(tokens, torch::kLong);
 }
 
-}  // namespace chatterbox::runtime
+}  // namespace chatterbox::sampling
