@@ -1,5 +1,7 @@
 // chatterbox-bench [--device D] [--model-dir DIR] [--cache-dir DIR] [--threads N]
 //                  [Google Benchmark flags, e.g. --benchmark_filter=S3Gen]
+// chatterbox-bench [--device D] ... engine [--variants original,turbo,nano]
+//                  [--concurrency 1,4,16] [--tokens 50]   (the serving engine, as a table)
 // Without --model-dir, each variant runs on a pattern model written once under the cache
 // directory (full size, so timings equal a real checkpoint's).
 
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "bench/bench_context.h"
+#include "bench/engine_table.h"
 #include "engine/common/error.h"
 #include "engine/runtime/precision.h"
 #include "engine/runtime/threads.h"
@@ -69,6 +72,15 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << e.what() << std::endl;
     return 2;
   }
+  for (int i = 1; i < argc; ++i)
+    if (std::strcmp(argv[i], "engine") == 0) {
+      try {
+        return chatterbox::bench::run_engine_table(argc - i - 1, argv + i + 1);
+      } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << std::endl;
+        return 2;
+      }
+    }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   benchmark::RunSpecifiedBenchmarks();

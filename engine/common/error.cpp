@@ -18,6 +18,8 @@ const char* error_code_name(ErrorCode code) {
       return "unavailable";
     case ErrorCode::kCancelled:
       return "cancelled";
+    case ErrorCode::kDeadlineExceeded:
+      return "deadline_exceeded";
     case ErrorCode::kInternal:
       return "internal";
   }

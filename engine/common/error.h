@@ -15,6 +15,7 @@ enum class ErrorCode {
   kResourceExhausted,  // queue full, input too large
   kUnavailable,        // device not usable, model not ready
   kCancelled,          // the client went away
+  kDeadlineExceeded,   // the request's deadline passed before it finished
   kInternal,           // a bug
 };
 

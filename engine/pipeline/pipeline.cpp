@@ -71,13 +71,13 @@ std::unique_ptr<Pipeline> Pipeline::from_weights(Variant variant, PipelineWeight
                                                  const PipelineLoadOptions& options) {
   std::unique_ptr<Pipeline> pipeline(new Pipeline());
   pipeline->variant_ = variant;
-  pipeline->device_ = options.device;
   pipeline->s3gen_ = models::s3gen::S3Gen::load(weights.s3gen, is_turbo_family(variant));
   pipeline->s3gen_->to(options.device);
   if (variant != Variant::kVoiceConversion) {
     models::t3::T3LoadOptions t3_options;
     t3_options.device = options.device;
     pipeline->t3_ = models::t3::T3Model::load(variant_name(variant), weights.t3, t3_options);
+    pipeline->t3_weights_ = std::move(weights.t3);
     pipeline->voice_encoder_ = std::make_unique<voice_encoder::VoiceEncoder>(
         voice_encoder::VoiceEncoder::load(weights.voice_encoder).to(options.device));
     if (!weights.tokenizer)
@@ -87,6 +87,66 @@ std::unique_ptr<Pipeline> Pipeline::from_weights(Variant variant, PipelineWeight
   }
   pipeline->builtin_voice_ = std::move(weights.builtin_voice);
   return pipeline;
+}
+
+const char* component_name(Component component) {
+  switch (component) {
+    case Component::kT3:
+      return "t3";
+    case Component::kFlow:
+      return "s3gen_flow";
+    case Component::kHift:
+      return "hift";
+    case Component::kVoiceEncoder:
+      return "voice_encoder";
+    case Component::kReference:
+      return "reference";
+  }
+  return "?";
+}
+
+std::vector<Component> Pipeline::components() const {
+  if (!t3_) return {Component::kFlow, Component::kHift, Component::kReference};
+  return {Component::kT3, Component::kFlow, Component::kHift, Component::kVoiceEncoder,
+          Component::kReference};
+}
+
+torch::Device Pipeline::device_of(Component component) const {
+  switch (component) {
+    case Component::kT3:
+      return t3_ ? t3_->device() : torch::Device(torch::kCPU);
+    case Component::kFlow:
+      return s3gen_->device();
+    case Component::kHift:
+      return s3gen_->hift_device();
+    case Component::kVoiceEncoder:
+      return voice_encoder_ ? voice_encoder_->device() : torch::Device(torch::kCPU);
+    case Component::kReference:
+      return s3gen_->reference_device();
+  }
+  return torch::kCPU;
+}
+
+void Pipeline::place(Component component, const torch::Device& device) {
+  switch (component) {
+    case Component::kT3: {
+      if (!t3_) return;
+      models::t3::T3LoadOptions options;
+      options.device = device;
+      t3_ = models::t3::T3Model::load(variant_name(variant_), t3_weights_, options);
+      return;
+    }
+    case Component::kFlow:
+      return s3gen_->place_flow(device);
+    case Component::kHift:
+      return s3gen_->place_hift(device);
+    case Component::kVoiceEncoder:
+      if (voice_encoder_)
+        voice_encoder_ = std::make_unique<voice_encoder::VoiceEncoder>(voice_encoder_->to(device));
+      return;
+    case Component::kReference:
+      return s3gen_->place_reference(device);
+  }
 }
 
 const Conditionals& Pipeline::builtin_voice() const {
@@ -161,15 +221,10 @@ SynthesisResult Pipeline::synthesize(const std::string& text, const std::string&
   if (!t3_) fail(ErrorCode::kInvalidArgument, "voice conversion does not synthesise text");
   if (text.empty()) fail(ErrorCode::kInvalidArgument, "the text is empty");
   const ResolvedOptions resolved = resolve(options);
-  const Conditionals& base_voice = voice ? *voice : builtin_voice();
-  if (!base_voice.has_t3())
-    fail(ErrorCode::kInvalidArgument,
-         "this voice was made for voice conversion: it has no T3 conditioning; make it again "
-         "with a text-to-speech variant");
-  const Conditionals conds = base_voice.with_exaggeration(resolved.exaggeration);
+  const Conditionals conds = request_voice(voice, resolved.exaggeration);
   torch::NoGradGuard no_grad;
 
-  const torch::Tensor text_tokens = tokenizer_->text_to_tokens(text, language);
+  const torch::Tensor text_tokens = this->text_tokens(text, language);
   std::unique_ptr<sampling::UniformSource> uniforms;
   if (draws.sample_u.defined())
     uniforms = std::make_unique<sampling::InjectedUniforms>(draws.sample_u);
@@ -178,13 +233,8 @@ SynthesisResult Pipeline::synthesize(const std::string& text, const std::string&
   int64_t generated = 0;
   models::t3::SpeechTokenCallback on_token;
   if (progress) on_token = [&](int64_t) { return progress(++generated); };
-  models::t3::T3Conditionals t3_cond = conds.t3;
-  t3_cond.speaker_emb = t3_cond.speaker_emb.to(device_);
-  if (t3_cond.cond_prompt_speech_tokens.defined())
-    t3_cond.cond_prompt_speech_tokens = t3_cond.cond_prompt_speech_tokens.to(device_);
-  if (t3_cond.emotion_adv.defined()) t3_cond.emotion_adv = t3_cond.emotion_adv.to(device_);
   const models::t3::T3Generation generation =
-      t3_->generate(t3_cond, text_tokens.to(device_), resolved.t3, *uniforms, on_token);
+      t3_->generate(t3_conditionals(conds), text_tokens, resolved.t3, *uniforms, on_token);
 
   SynthesisResult result =
       vocode(speech_tokens_for_s3gen(generation.tokens), conds, draws, resolved.seed + 1);
@@ -196,6 +246,35 @@ SynthesisResult Pipeline::synthesize(const std::string& text, const std::string&
     result.wav = result.wav.slice(0, 0, std::min<int64_t>(keep, result.wav.size(0)));
   }
   return result;
+}
+
+torch::Tensor Pipeline::text_tokens(const std::string& text, const std::string& language) const {
+  if (!tokenizer_) fail(ErrorCode::kInvalidArgument, "voice conversion does not synthesise text");
+  return tokenizer_->text_to_tokens(text, language).to(t3_->device());
+}
+
+Conditionals Pipeline::request_voice(const Conditionals* voice, double exaggeration) const {
+  const Conditionals& base_voice = voice ? *voice : builtin_voice();
+  if (!base_voice.has_t3())
+    fail(ErrorCode::kInvalidArgument,
+         "this voice was made for voice conversion: it has no T3 conditioning; make it again "
+         "with a text-to-speech variant");
+  return base_voice.with_exaggeration(exaggeration);
+}
+
+models::t3::T3Conditionals Pipeline::t3_conditionals(const Conditionals& voice) const {
+  const auto on_t3 = [&](const torch::Tensor& t) { return t.defined() ? t.to(t3_->device()) : t; };
+  models::t3::T3Conditionals cond = voice.t3;
+  cond.speaker_emb = on_t3(cond.speaker_emb);
+  cond.cond_prompt_speech_tokens = on_t3(cond.cond_prompt_speech_tokens);
+  cond.emotion_adv = on_t3(cond.emotion_adv);
+  return cond;
+}
+
+torch::Tensor Pipeline::source_tokens(const torch::Tensor& source16) const {
+  if (!source16.defined() || source16.numel() == 0)
+    fail(ErrorCode::kInvalidArgument, "the source audio is empty");
+  return s3gen_->tokenize(source16.reshape({1, -1})).tokens.to(torch::kCPU);
 }
 
 SynthesisResult Pipeline::vocode(const torch::Tensor& speech_tokens, const Conditionals& voice,
@@ -213,11 +292,8 @@ SynthesisResult Pipeline::vocode(const torch::Tensor& speech_tokens, const Condi
 
 SynthesisResult Pipeline::convert(const torch::Tensor& source16, const Conditionals* target,
                                   const Draws& draws, std::optional<uint64_t> seed) const {
-  if (!source16.defined() || source16.numel() == 0)
-    fail(ErrorCode::kInvalidArgument, "the source audio is empty");
   const Conditionals& voice = target ? *target : builtin_voice();
-  const torch::Tensor tokens = s3gen_->tokenize(source16.reshape({1, -1})).tokens;
-  return vocode(tokens.to(torch::kCPU), voice, draws, seed ? *seed : random_seed());
+  return vocode(source_tokens(source16), voice, draws, seed ? *seed : random_seed());
 }
 
 }  // namespace chatterbox::pipeline

@@ -60,6 +60,11 @@ struct PipelineLoadOptions {
   std::string multilingual_t3 = "v2";
 };
 
+// The parts of a pipeline that can each live on their own device.
+enum class Component { kT3, kFlow, kHift, kVoiceEncoder, kReference };
+// "t3", "s3gen_flow", "hift", "voice_encoder", "reference" (S3Tokenizer and CAMPPlus).
+const char* component_name(Component component);
+
 // The weights of one variant, already in memory (a checkpoint directory's files, or pattern
 // weights built for a parity check).
 struct PipelineWeights {
@@ -111,6 +116,25 @@ class Pipeline {
   SynthesisResult convert(const torch::Tensor& source16, const Conditionals* target,
                           const Draws& draws = {}, std::optional<uint64_t> seed = {}) const;
 
+  // The parts this variant has, and where each lives. place() moves one part (T3 is rebuilt
+  // from the weights kept since loading); on failure it throws and the part stays where it was.
+  std::vector<Component> components() const;
+  torch::Device device_of(Component component) const;
+  void place(Component component, const torch::Device& device);
+
+  // What the engine (runtime/) drives: the models and synthesize()'s request preparation.
+  const std::shared_ptr<const models::t3::T3Model>& t3() const { return t3_; }
+  const models::s3gen::S3Gen& s3gen() const { return *s3gen_; }
+  // Normalised and tokenised text as T3 takes it, (1, N) int64 on T3's device.
+  torch::Tensor text_tokens(const std::string& text, const std::string& language) const;
+  // The voice a text request speaks in (null: the built-in one) with the exaggeration set;
+  // kInvalidArgument for a voice without a T3 part (made for voice conversion).
+  Conditionals request_voice(const Conditionals* voice, double exaggeration) const;
+  // Its T3 part on T3's device.
+  models::t3::T3Conditionals t3_conditionals(const Conditionals& voice) const;
+  // S3 tokens (1, n) of 16 kHz source speech (L,), for voice conversion.
+  torch::Tensor source_tokens(const torch::Tensor& source16) const;
+
   // S3Gen alone: speech tokens (1, n) + voice -> waveform with the trim fade.
   SynthesisResult vocode(const torch::Tensor& speech_tokens, const Conditionals& voice,
                          const Draws& draws, uint64_t seed) const;
@@ -121,8 +145,8 @@ class Pipeline {
   torch::Tensor speech_tokens_for_s3gen(const torch::Tensor& generated) const;
 
   Variant variant_ = Variant::kOriginal;
-  torch::Device device_ = torch::kCPU;
   std::shared_ptr<const models::t3::T3Model> t3_;
+  io::StateDict t3_weights_;  // kept to rebuild T3 on another device
   std::unique_ptr<models::s3gen::S3Gen> s3gen_;
   std::unique_ptr<voice_encoder::VoiceEncoder> voice_encoder_;
   std::unique_ptr<text::TextTokenizer> tokenizer_;

@@ -3,25 +3,24 @@
 // each loaded once (CPU first, then moved component by component), warmed up, and fed by its
 // own engine loop. Transports call only this.
 
+#include <condition_variable>
 #include <memory>
+#include <thread>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "engine/common/variant.h"
 #include "engine/runtime/device.h"
+#include "engine/runtime/engine_options.h"
+#include "engine/runtime/placement_hooks.h"
+#include "engine/runtime/voice_cache.h"
 #include "engine/runtime/model_status.h"
 #include "engine/runtime/request.h"
 #include "engine/runtime/synthesis_handle.h"
 
 namespace chatterbox::runtime {
 
-struct EngineOptions {
-  int64_t max_slots = 4;         // requests decoded together
-  int64_t max_len = 0;           // positions per slot in the KV cache; 0: the variant's default
-  int64_t max_queue = 64;        // waiting requests per instance; beyond: kResourceExhausted
-  int64_t first_chunk_tokens = 12;  // speech tokens of the first streamed chunk
-};
 
 struct ModelSpec {
   std::string name;  // empty: the variant's name
@@ -39,7 +38,7 @@ class ModelInstance;
 
 class Registry {
  public:
-  explicit Registry(DeviceProbe probe = DeviceProbe::system());
+  explicit Registry(DeviceProbe probe = DeviceProbe::system(), PlacementHooks hooks = {});
   ~Registry();
 
   // Adds a model; loads and warms it now when spec.load_at_start (in the background: status()
@@ -59,17 +58,28 @@ class Registry {
   // kUnavailable (none ready), kResourceExhausted (queues full), kInvalidArgument (bad request).
   std::shared_ptr<SynthesisHandle> submit(const std::string& model, SynthesisRequest request);
 
-  // A voice from an encoded reference clip, made by one of the model's ready instances.
-  pipeline::Conditionals make_voice(const std::string& model, const std::string& clip_bytes,
-                                    double exaggeration = 0.5);
+  // A voice from an encoded reference clip, made by one of the model's ready instances; the
+  // same clip is analysed once (VoiceCache).
+  std::shared_ptr<const pipeline::Conditionals> make_voice(const std::string& model,
+                                                           const std::string& clip_bytes,
+                                                           double exaggeration = 0.5);
 
   // Stops accepting, cancels what runs after `grace`, joins the engine loops.
   void shutdown(std::chrono::milliseconds grace);
 
  private:
+  std::vector<ModelInstance*> instances_of(const std::string& model) const;
+  void watch_idle();
+
   DeviceProbe probe_;
+  PlacementHooks hooks_;
+  VoiceCache voices_;
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<ModelInstance>> instances_;
+  std::vector<std::thread> loaders_;
+  std::condition_variable stop_;
+  bool stopping_ = false;
+  std::thread idle_watch_;
 };
 
 }  // namespace chatterbox::runtime

@@ -24,6 +24,8 @@ struct SynthesisRequest {
   std::shared_ptr<const pipeline::Conditionals> voice;
   pipeline::SynthesisOptions options;  // unset fields take the variant's defaults
   std::optional<Clock::time_point> deadline;
+  // Voice conversion only: the speech to convert, mono 16 kHz.
+  std::vector<float> source_audio_16k;
 };
 
 // Mono float samples in [-1, 1] at the model's rate (24 kHz).
@@ -31,6 +33,7 @@ struct AudioChunk {
   std::vector<float> samples;
   int64_t index = 0;         // 0, 1, 2, ... in stream order
   int64_t first_sample = 0;  // offset of samples[0] in the whole stream
+  int64_t tokens_generated = 0;  // T3 tokens of the request decoded when this chunk left
 };
 
 struct FinalRecord {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/common/error.h"
 #include "engine/io/state_dict.h"
 #include "engine/models/t3/backbone.h"
 #include "engine/models/t3/kv_cache.h"
@@ -79,20 +80,22 @@ io::StateDict random_backbone(const T3Config& c) {
 
 torch::Tensor full_forward(const Backbone& b, const torch::Tensor& x) {
   auto cache = b.make_cache(x.size(0), x.size(1));
-  return b.forward(x, consecutive_positions(x.size(0), 0, x.size(1), x.device()), cache);
+  return b.forward(x, consecutive_positions(x.size(0), 0, x.size(1), x.device()), cache,
+                   CacheSpan::uniform(0, x.size(0), 0, x.size(1)));
 }
 
-// Prefill of `prefill` steps, then one step at a time, from a cache of `capacity` slots.
+// Prefill of `prefill` steps, then one step at a time, in a cache of `capacity` positions.
 torch::Tensor incremental_forward(const Backbone& b, const torch::Tensor& x, int64_t prefill,
                                   int64_t capacity) {
-  auto cache = b.make_cache(x.size(0), capacity);
+  const int64_t rows = x.size(0);
+  auto cache = b.make_cache(rows, capacity);
   std::vector<torch::Tensor> outs;
   outs.push_back(b.forward(x.narrow(1, 0, prefill),
-                           consecutive_positions(x.size(0), 0, prefill, x.device()), cache));
+                           consecutive_positions(rows, 0, prefill, x.device()), cache,
+                           CacheSpan::uniform(0, rows, 0, prefill)));
   for (int64_t t = prefill; t < x.size(1); ++t)
-    outs.push_back(
-        b.forward(x.narrow(1, t, 1), consecutive_positions(x.size(0), t, 1, x.device()), cache));
-  EXPECT_EQ(cache.length(), x.size(1));
+    outs.push_back(b.forward(x.narrow(1, t, 1), consecutive_positions(rows, t, 1, x.device()),
+                             cache, CacheSpan::uniform(0, rows, t, 1)));
   return torch::cat(outs, 1);
 }
 
@@ -102,61 +105,75 @@ class KVCacheTest : public ::testing::TestWithParam<bool> {
 };
 
 TEST_P(KVCacheTest, IncrementalDecodeEqualsFullForward) {
-  auto c = config();
-  auto dict = random_backbone(c);
-  auto backbone = load_backbone(c, dict, torch::kCPU);
-  auto x = torch::randn({2, 12, c.hidden});
-  auto full = full_forward(*backbone, x);
-  EXPECT_TENSORS_CLOSE(incremental_forward(*backbone, x, 5, 12), full, kTolerance);
-  // A cache that starts with 2 slots grows by doubling and gives the same result.
-  EXPECT_TENSORS_CLOSE(incremental_forward(*backbone, x, 1, 2), full, kTolerance);
+  const T3Config c = config();
+  auto backbone = load_backbone(c, random_backbone(c), torch::kCPU);
+  torch::manual_seed(5);
+  auto x = torch::randn({2, 9, c.hidden});
+  EXPECT_TENSORS_CLOSE(incremental_forward(*backbone, x, 4, 16), full_forward(*backbone, x),
+                       kTolerance);
 }
 
-TEST_P(KVCacheTest, LeftPaddedRowDecodesLikeItsOwnSequence) {
-  auto c = config();
-  auto dict = random_backbone(c);
-  auto backbone = load_backbone(c, dict, torch::kCPU);
-  const int64_t long_len = 9, short_len = 6, pad = long_len - short_len, steps = 3;
-  auto long_seq = torch::randn({1, long_len + steps, c.hidden});
-  auto short_seq = torch::randn({1, short_len + steps, c.hidden});
-
-  // Batch: row 0 the long sequence, row 1 the short one left-padded with junk.
-  auto prefill = torch::cat(
-      {long_seq.narrow(1, 0, long_len),
-       torch::cat({torch::randn({1, pad, c.hidden}) * 100, short_seq.narrow(1, 0, short_len)}, 1)},
-      0);
-  auto positions =
-      torch::stack({torch::arange(long_len),
-                    torch::cat({torch::zeros({pad}, torch::kLong), torch::arange(short_len)})});
-  auto key_mask = torch::ones({2, long_len}, torch::kBool);
-  key_mask[1].narrow(0, 0, pad).fill_(false);
-
-  auto cache = backbone->make_cache(2, 4);
-  std::vector<torch::Tensor> short_out{
-      backbone->forward(prefill, positions, cache, key_mask)[1].narrow(0, pad, short_len)};
+// Rows of different lengths in one cache decode together (per-row starts and masks) exactly as
+// each does alone; a batched prefill of the rows with right padding too.
+TEST_P(KVCacheTest, RowsOfDifferentLengthsDecodeTogetherAsAlone) {
+  const T3Config c = config();
+  auto backbone = load_backbone(c, random_backbone(c), torch::kCPU);
+  torch::manual_seed(6);
+  const std::vector<int64_t> prefill{3, 6};
+  const int64_t steps = 4;
+  std::vector<torch::Tensor> seqs{torch::randn({1, prefill[0] + steps, c.hidden}),
+                                  torch::randn({1, prefill[1] + steps, c.hidden})};
+  auto cache = backbone->make_cache(3, 16);  // row 0 stays unused: spans start at row 1
+  // Prefill both rows at once, the short one right-padded.
+  auto padded = torch::zeros({2, prefill[1], c.hidden});
+  padded[0].narrow(0, 0, prefill[0]).copy_(seqs[0][0].narrow(0, 0, prefill[0]));
+  padded[1].copy_(seqs[1][0].narrow(0, 0, prefill[1]));
+  CacheSpan span{1, {0, 0}, {prefill[0], prefill[1]}};
+  auto out = backbone->forward(padded, consecutive_positions(2, 0, prefill[1], torch::kCPU), cache,
+                               span);
+  std::vector<std::vector<torch::Tensor>> got(2);
+  for (int r = 0; r < 2; ++r) got[r].push_back(out[r].narrow(0, 0, prefill[r]));
   for (int64_t s = 0; s < steps; ++s) {
-    auto step_in =
-        torch::cat({long_seq.narrow(1, long_len + s, 1), short_seq.narrow(1, short_len + s, 1)}, 0);
-    auto step_pos = torch::tensor({long_len + s, short_len + s}, torch::kLong).view({2, 1});
-    key_mask = torch::cat({key_mask, torch::ones({2, 1}, torch::kBool)}, 1);
-    short_out.push_back(backbone->forward(step_in, step_pos, cache, key_mask)[1]);
+    auto step_in = torch::stack({seqs[0][0][prefill[0] + s], seqs[1][0][prefill[1] + s]}).unsqueeze(1);
+    auto positions = torch::tensor({prefill[0] + s, prefill[1] + s}, torch::kLong).unsqueeze(1);
+    auto step_out = backbone->forward(step_in, positions, cache,
+                                      CacheSpan{1, {prefill[0] + s, prefill[1] + s}, {1, 1}});
+    for (int r = 0; r < 2; ++r) got[r].push_back(step_out[r]);
   }
-  auto expected = full_forward(*backbone, short_seq)[0];
-  EXPECT_TENSORS_CLOSE(torch::cat(short_out, 0), expected, kTolerance);
+  for (int r = 0; r < 2; ++r)
+    EXPECT_TENSORS_CLOSE(torch::cat(got[r], 0), full_forward(*backbone, seqs[r])[0], kTolerance);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backbones, KVCacheTest, ::testing::Values(true, false),
                          [](const auto& info) { return info.param ? "Llama" : "Gpt2"; });
 
-TEST(KVCache, SelectRowsKeepsTheChosenSequences) {
-  KVCache cache(1, 3, 2, 4, torch::TensorOptions(), 2);
-  auto k = torch::arange(3 * 2 * 1 * 4, torch::kFloat32).view({3, 2, 1, 4});
-  cache.append(0, k, -k);
-  cache.commit(1);
-  cache.select_rows(torch::tensor({2, 0}, torch::kLong));
-  EXPECT_EQ(cache.batch(), 2);
-  auto [keys, values] = cache.append(0, torch::zeros({2, 2, 1, 4}), torch::zeros({2, 2, 1, 4}));
-  EXPECT_TENSORS_CLOSE(keys.narrow(2, 0, 1), k.index_select(0, torch::tensor({2, 0})), 0.0);
+TEST(KVCache, IsPreallocatedAndRefusesToGrow) {
+  const T3Config c = small_gpt2();
+  auto backbone = load_backbone(c, random_backbone(c), torch::kCPU);
+  auto cache = backbone->make_cache(2, 5);
+  EXPECT_EQ(cache.bytes(), 2 /*k,v*/ * c.layers * 2 * c.heads * 5 * c.head_dim * 4);
+  auto x = torch::randn({2, 6, c.hidden});
+  try {
+    backbone->forward(x, consecutive_positions(2, 0, 6, torch::kCPU), cache,
+                      CacheSpan::uniform(0, 2, 0, 6));
+    FAIL() << "a pass beyond the capacity must be refused";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kResourceExhausted);
+  }
+}
+
+TEST(KVCache, CopyRowMovesASequence) {
+  KVCache cache(1, 3, 2, 4, 6, torch::TensorOptions());
+  auto k = torch::randn({1, 2, 3, 4}), v = torch::randn({1, 2, 3, 4});
+  auto w = cache.window(CacheSpan::uniform(2, 1, 0, 3), 3);
+  cache.write(0, k, v, w);
+  cache.copy_row(2, 0, 3);
+  // One more step on row 0 sees the three copied positions before it.
+  auto k1 = torch::randn({1, 2, 1, 4}), v1 = torch::randn({1, 2, 1, 4});
+  auto [keys, values] = cache.write(0, k1, v1, cache.window(CacheSpan::uniform(0, 1, 3, 1), 1));
+  EXPECT_TRUE(keys.narrow(2, 0, 3).equal(k));
+  EXPECT_TRUE(values.narrow(2, 0, 3).equal(v));
+  EXPECT_TRUE(keys.narrow(2, 3, 1).equal(k1));
 }
 
 }  // namespace

@@ -34,11 +34,42 @@ std::unique_ptr<S3Gen> S3Gen::load(const io::StateDict& weights, bool meanflow) 
 }
 
 void S3Gen::to(const torch::Device& device) {
-  flow_.to(device);
-  hift_.to(device);
-  embedder_->tokenizer()->to(device);
-  embedder_->speaker_encoder()->to(device);
+  place_flow(device);
+  place_hift(device);
+  place_reference(device);
+}
+
+void S3Gen::place_flow(const torch::Device& device) {
+  try {
+    flow_.to(device);
+  } catch (...) {
+    flow_.to(device_);  // a move that failed half-way goes back whole
+    throw;
+  }
   device_ = device;
+}
+
+void S3Gen::place_hift(const torch::Device& device) {
+  try {
+    hift_.to(device);
+  } catch (...) {
+    hift_.to(hift_device_);
+    throw;
+  }
+  hift_device_ = device;
+}
+
+void S3Gen::place_reference(const torch::Device& device) {
+  std::lock_guard<std::mutex> lock(reference_mutex_);
+  try {
+    embedder_->tokenizer()->to(device);
+    embedder_->speaker_encoder()->to(device);
+  } catch (...) {
+    embedder_->tokenizer()->to(reference_device_);
+    embedder_->speaker_encoder()->to(reference_device_);
+    throw;
+  }
+  reference_device_ = device;
 }
 
 ReferenceEmbedding S3Gen::embed_ref(const torch::Tensor& wav, int64_t sample_rate) {
@@ -52,7 +83,7 @@ SpeechTokens S3Gen::tokenize(const torch::Tensor& wav16) {
   std::lock_guard<std::mutex> lock(reference_mutex_);
   torch::NoGradGuard no_grad;
   const torch::Tensor rows = wav16.dim() == 1 ? wav16.unsqueeze(0) : wav16;
-  return embedder_->tokenizer()->forward(rows.to(device_, torch::kFloat32));
+  return embedder_->tokenizer()->forward(rows.to(reference_device_, torch::kFloat32));
 }
 
 FlowInputs S3Gen::flow_inputs(const torch::Tensor& tokens, const torch::Tensor& token_lens,
@@ -92,9 +123,9 @@ torch::Tensor S3Gen::hift_inference(const torch::Tensor& mel, const S3GenNoise& 
   torch::NoGradGuard no_grad;
   HiftNoise hift_noise;
   hift_noise.generator = noise.generator;
-  hift_noise.phase_uniform = on(noise.hift_phase, device_);
-  hift_noise.sine_noise = on(noise.hift_sine_noise, device_);
-  return hift_.inference(mel.to(device_), hift_noise).wav;
+  hift_noise.phase_uniform = on(noise.hift_phase, hift_device_);
+  hift_noise.sine_noise = on(noise.hift_sine_noise, hift_device_);
+  return hift_.inference(mel.to(hift_device_), hift_noise).wav;
 }
 
 S3GenOutput S3Gen::inference(const torch::Tensor& tokens, const torch::Tensor& token_lens,
@@ -106,7 +137,7 @@ S3GenOutput S3Gen::inference(const torch::Tensor& tokens, const torch::Tensor& t
   out.mel = run_flow(inputs, noise, n_timesteps);
   const torch::Tensor wav = hift_inference(out.mel, noise);
   const int64_t samples_per_frame = wav.size(1) / std::max<int64_t>(1, out.mel.size(2));
-  out.wav_lens = Flow::generated_lengths(inputs) * samples_per_frame;
+  out.wav_lens = (Flow::generated_lengths(inputs) * samples_per_frame).to(wav.device());
   out.wav = zero_beyond(apply_trim_fade(wav), out.wav_lens);
   return out;
 }

@@ -37,8 +37,15 @@ class S3Gen {
   // keys); meanflow selects the Turbo/Nano decoder.
   static std::unique_ptr<S3Gen> load(const io::StateDict& weights, bool meanflow);
 
+  // Moves all three parts; or one part at a time (a part that fails on a device can stay on the
+  // CPU while the others move). device() is the flow's.
   void to(const torch::Device& device);
+  void place_flow(const torch::Device& device);
+  void place_hift(const torch::Device& device);
+  void place_reference(const torch::Device& device);  // S3Tokenizer and CAMPPlus
   torch::Device device() const { return device_; }
+  torch::Device hift_device() const { return hift_device_; }
+  torch::Device reference_device() const { return reference_device_; }
   bool meanflow() const { return flow_.meanflow(); }
   int64_t default_steps() const { return flow_.default_steps(); }
 
@@ -74,6 +81,8 @@ class S3Gen {
   Hift hift_;
   std::unique_ptr<ReferenceEmbedder> embedder_;
   torch::Device device_ = torch::kCPU;
+  torch::Device hift_device_ = torch::kCPU;
+  torch::Device reference_device_ = torch::kCPU;
   std::mutex reference_mutex_;
 };
 

@@ -22,21 +22,17 @@ torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const to
 #endif
 }
 
-torch::Tensor decoder_attention_mask(int64_t batch, int64_t past, int64_t steps,
-                                     const torch::Tensor& key_mask, const torch::Device& device) {
-  if (steps == 1 && !key_mask.defined()) return {};
-  const int64_t total = past + steps;
-  auto options = torch::TensorOptions().dtype(torch::kLong).device(device);
-  auto query_pos = torch::arange(past, total, options).unsqueeze(1);  // (Tq, 1)
-  auto key_pos = torch::arange(0, total, options).unsqueeze(0);       // (1, Tk)
-  auto allowed = key_pos.le(query_pos).view({1, 1, steps, total});
-  if (key_mask.defined()) {
-    allowed = allowed.logical_and(key_mask.to(device, torch::kBool).view({batch, 1, 1, total}));
-    // A padded query still sees itself, so its (ignored) output stays finite and no NaN can
-    // reach the real rows through later layers' values.
-    allowed = allowed.logical_or(key_pos.eq(query_pos).view({1, 1, steps, total}));
-  }
-  return allowed.expand({batch, 1, steps, total});
+torch::Tensor decoder_attention_mask(const KVCache::Window& window, const torch::Device& device) {
+  const int64_t steps = window.steps, keys = window.key_length, b = window.span.rows();
+  if (window.uniform && steps == 1) return {};
+  auto longs = torch::TensorOptions().dtype(torch::kLong);
+  auto starts = torch::tensor(window.span.starts, longs).view({b, 1, 1});
+  auto ends = starts + torch::tensor(window.span.lengths, longs).view({b, 1, 1});
+  auto query_pos = starts + torch::arange(steps, longs).view({1, steps, 1});  // (B, T, 1)
+  auto key_pos = torch::arange(keys, longs).view({1, 1, keys});             // (1, 1, K)
+  auto allowed = key_pos.le(query_pos).logical_and(key_pos.lt(ends));
+  allowed = allowed.logical_or(key_pos.eq(query_pos));
+  return allowed.unsqueeze(1).to(device);
 }
 
 }  // namespace chatterbox::models::t3

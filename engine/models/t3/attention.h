@@ -6,6 +6,8 @@
 
 #include <torch/torch.h>
 
+#include "engine/models/t3/kv_cache.h"
+
 namespace chatterbox::models::t3 {
 
 // q (B, H, Tq, D); k, v (B, H, Tk, D). `allowed`: undefined (attend everywhere) or a bool
@@ -13,10 +15,10 @@ namespace chatterbox::models::t3 {
 torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                         const torch::Tensor& allowed = {});
 
-// Which keys each query may see, (B, 1, Tq, past + Tq): causal within the new steps, every
-// cached step, and only keys that `key_mask` (B, past + Tq; true = real token) keeps.
-// Returns an undefined tensor when nothing needs masking (a single query and no key mask).
-torch::Tensor decoder_attention_mask(int64_t batch, int64_t past, int64_t steps,
-                                     const torch::Tensor& key_mask, const torch::Device& device);
+// Which keys each query of a forward pass over the cache window may see, (B, 1, T, K): row b's
+// query q (at position start_b + q) sees every key at or before it that is real (below
+// start_b + length_b). A padded query sees itself too, so its ignored output stays finite.
+// Undefined when nothing needs masking (one step, every row at the same position).
+torch::Tensor decoder_attention_mask(const KVCache::Window& window, const torch::Device& device);
 
 }  // namespace chatterbox::models::t3

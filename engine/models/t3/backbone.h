@@ -15,14 +15,14 @@ class Backbone {
  public:
   virtual ~Backbone() = default;
 
-  // Runs `embeds` (B, T, D) after the steps already in `cache`, appends their keys and values,
-  // and returns the final normed hidden states (B, T, D). `positions` (B, T) int64 are the
-  // per-row position indices (RoPE for Llama, wpe rows for GPT-2); `key_mask` (B, past + T),
-  // optional, is false on padded slots.
+  // Runs `embeds` (B, T, D) for the cache rows of `span`, each after the positions it already
+  // holds, writes their keys and values, and returns the final normed hidden states (B, T, D).
+  // `positions` (B, T) int64 are the per-row position indices (RoPE for Llama, wpe rows for
+  // GPT-2). Steps beyond a row's length in the span are padding: attended by nothing.
   virtual torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& positions,
-                                KVCache& cache, const torch::Tensor& key_mask = {}) const = 0;
+                                KVCache& cache, const CacheSpan& span) const = 0;
 
-  virtual KVCache make_cache(int64_t batch, int64_t capacity) const = 0;
+  virtual KVCache make_cache(int64_t rows, int64_t capacity) const = 0;
 };
 
 // Positions past .. past+steps-1 for every row: what a batch without padding uses.

@@ -1,5 +1,6 @@
 #include "engine/models/t3/gpt2_backbone.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/common/error.h"
@@ -29,38 +30,40 @@ Gpt2Backbone::Gpt2Backbone(const T3Config& config, const WeightReader& tfmr) : c
   ln_f_ = LayerNorm::load(tfmr.under("ln_f."), d, config.norm_eps);
 }
 
-KVCache Gpt2Backbone::make_cache(int64_t batch, int64_t capacity) const {
-  return KVCache(config_.layers, batch, config_.heads, config_.head_dim, wpe_.options(), capacity);
+KVCache Gpt2Backbone::make_cache(int64_t rows, int64_t capacity) const {
+  return KVCache(config_.layers, rows, config_.heads, config_.head_dim, capacity, wpe_.options());
 }
 
 torch::Tensor Gpt2Backbone::self_attention(const Block& block, int64_t index,
                                            const torch::Tensor& x, KVCache& cache,
+                                           const KVCache::Window& window,
                                            const torch::Tensor& allowed) const {
   const int64_t b = x.size(0), t = x.size(1), d = config_.hidden;
   auto qkv = block.c_attn(x).split(d, -1);
   auto split = [&](const torch::Tensor& y) {
     return y.reshape({b, t, config_.heads, config_.head_dim}).transpose(1, 2);
   };
-  auto [keys, values] = cache.append(index, split(qkv[1]), split(qkv[2]));
+  auto [keys, values] = cache.write(index, split(qkv[1]), split(qkv[2]), window);
   auto out = attention(split(qkv[0]), keys, values, allowed);
   return block.attn_proj(out.transpose(1, 2).reshape({b, t, d}));
 }
 
 torch::Tensor Gpt2Backbone::forward(const torch::Tensor& embeds, const torch::Tensor& positions,
-                                    KVCache& cache, const torch::Tensor& key_mask) const {
-  const int64_t b = embeds.size(0), t = embeds.size(1);
-  if (positions.max().item<int64_t>() >= config_.max_positions)
+                                    KVCache& cache, const CacheSpan& span) const {
+  const int64_t t = embeds.size(1);
+  if (span.key_length() > config_.max_positions ||
+      *std::max_element(span.starts.begin(), span.starts.end()) + t > config_.max_positions)
     fail(ErrorCode::kResourceExhausted, "T3 sequence longer than the " +
                                             std::to_string(config_.max_positions) +
                                             " positions of the GPT-2 backbone");
-  auto allowed = decoder_attention_mask(b, cache.length(), t, key_mask, embeds.device());
+  const KVCache::Window window = cache.window(span, t);
+  auto allowed = decoder_attention_mask(window, embeds.device());
   auto h = embeds + torch::embedding(wpe_, positions.to(embeds.device()));
   for (size_t i = 0; i < blocks_.size(); ++i) {
     const auto& block = blocks_[i];
-    h = h + self_attention(block, static_cast<int64_t>(i), block.ln_1(h), cache, allowed);
+    h = h + self_attention(block, static_cast<int64_t>(i), block.ln_1(h), cache, window, allowed);
     h = h + block.mlp_proj(gelu_new(block.c_fc(block.ln_2(h))));
   }
-  cache.commit(t);
   return ln_f_(h);
 }
 

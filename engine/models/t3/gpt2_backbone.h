@@ -15,8 +15,8 @@ class Gpt2Backbone final : public Backbone {
   Gpt2Backbone(const T3Config& config, const WeightReader& tfmr);
 
   torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& positions, KVCache& cache,
-                        const torch::Tensor& key_mask = {}) const override;
-  KVCache make_cache(int64_t batch, int64_t capacity) const override;
+                        const CacheSpan& span) const override;
+  KVCache make_cache(int64_t rows, int64_t capacity) const override;
 
  private:
   struct Block {
@@ -27,7 +27,8 @@ class Gpt2Backbone final : public Backbone {
   };
 
   torch::Tensor self_attention(const Block& block, int64_t index, const torch::Tensor& x,
-                               KVCache& cache, const torch::Tensor& allowed) const;
+                               KVCache& cache, const KVCache::Window& window,
+                               const torch::Tensor& allowed) const;
 
   T3Config config_;
   torch::Tensor wpe_;

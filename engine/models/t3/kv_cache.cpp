@@ -1,60 +1,108 @@
 #include "engine/models/t3/kv_cache.h"
 
 #include <algorithm>
+#include <string>
 
 #include "engine/common/error.h"
 
 namespace chatterbox::models::t3 {
 
-KVCache::KVCache(int64_t layers, int64_t batch, int64_t heads, int64_t head_dim,
-                 torch::TensorOptions options, int64_t initial_capacity)
-    : batch_(batch), heads_(heads), head_dim_(head_dim), options_(options) {
-  keys_.resize(static_cast<size_t>(layers));
-  values_.resize(static_cast<size_t>(layers));
-  reserve(std::max<int64_t>(initial_capacity, 1));
+CacheSpan CacheSpan::uniform(int64_t first_row, int64_t rows, int64_t start, int64_t steps) {
+  CacheSpan span;
+  span.first_row = first_row;
+  span.starts.assign(static_cast<size_t>(rows), start);
+  span.lengths.assign(static_cast<size_t>(rows), steps);
+  return span;
 }
 
-void KVCache::reserve(int64_t needed) {
-  if (needed <= capacity_) return;
-  int64_t grown = std::max(needed, 2 * capacity_);
-  for (size_t i = 0; i < keys_.size(); ++i) {
-    auto k = torch::empty({batch_, heads_, grown, head_dim_}, options_);
-    auto v = torch::empty({batch_, heads_, grown, head_dim_}, options_);
-    if (length_ > 0) {
-      k.narrow(2, 0, length_).copy_(keys_[i].narrow(2, 0, length_));
-      v.narrow(2, 0, length_).copy_(values_[i].narrow(2, 0, length_));
-    }
-    keys_[i] = k;
-    values_[i] = v;
+int64_t CacheSpan::key_length() const {
+  int64_t end = 0;
+  for (size_t i = 0; i < starts.size(); ++i) end = std::max(end, starts[i] + lengths[i]);
+  return end;
+}
+
+bool CacheSpan::is_uniform(int64_t steps) const {
+  for (size_t i = 0; i < starts.size(); ++i)
+    if (starts[i] != starts[0] || lengths[i] != steps) return false;
+  return true;
+}
+
+KVCache::KVCache(int64_t layers, int64_t rows, int64_t heads, int64_t head_dim, int64_t capacity,
+                 torch::TensorOptions options)
+    : rows_(rows), heads_(heads), head_dim_(head_dim), capacity_(capacity) {
+  if (rows < 1 || capacity < 1)
+    fail(ErrorCode::kInvalidArgument, "a KV cache needs at least one row and one position");
+  for (int64_t i = 0; i < layers; ++i) {
+    // Zeros, not empty: masked-out slots still meet a zero probability in attention, and
+    // 0 * NaN would poison the row.
+    keys_.push_back(torch::zeros({rows, heads, capacity, head_dim}, options));
+    values_.push_back(torch::zeros({rows, heads, capacity, head_dim}, options));
   }
-  capacity_ = grown;
 }
 
-std::pair<torch::Tensor, torch::Tensor> KVCache::append(int64_t layer, const torch::Tensor& k,
-                                                        const torch::Tensor& v) {
+int64_t KVCache::bytes() const {
+  int64_t total = 0;
+  for (size_t i = 0; i < keys_.size(); ++i)
+    total += 2 * keys_[i].numel() * static_cast<int64_t>(keys_[i].element_size());
+  return total;
+}
+
+KVCache::Window KVCache::window(const CacheSpan& span, int64_t steps) const {
+  const int64_t b = span.rows();
+  if (b < 1 || span.first_row < 0 || span.first_row + b > rows_ ||
+      static_cast<int64_t>(span.lengths.size()) != b)
+    fail(ErrorCode::kInternal, "KV cache span outside the cache");
+  Window w;
+  w.span = span;
+  w.steps = steps;
+  w.uniform = span.is_uniform(steps);
+  w.key_length = std::max(span.key_length(), *std::max_element(span.starts.begin(), span.starts.end()) + steps);
+  if (w.key_length > capacity_)
+    fail(ErrorCode::kResourceExhausted,
+         "sequence of " + std::to_string(w.key_length) + " positions exceeds the KV cache's " +
+             std::to_string(capacity_));
+  if (!w.uniform) {
+    const auto device = keys_.front().device();
+    auto longs = torch::TensorOptions().dtype(torch::kLong);
+    w.row_index = torch::arange(span.first_row, span.first_row + b, longs).to(device);
+    auto starts = torch::tensor(span.starts, longs).unsqueeze(1);
+    w.position_index = (starts + torch::arange(steps, longs).unsqueeze(0)).to(device);
+  }
+  return w;
+}
+
+std::pair<torch::Tensor, torch::Tensor> KVCache::write(int64_t layer, const torch::Tensor& k,
+                                                       const torch::Tensor& v,
+                                                       const Window& window) {
   if (layer < 0 || layer >= static_cast<int64_t>(keys_.size()))
     fail(ErrorCode::kInternal, "KV cache layer index out of range");
-  if (k.size(0) != batch_ || k.size(1) != heads_ || k.size(3) != head_dim_)
-    fail(ErrorCode::kInternal, "KV cache append with a mismatched shape");
-  const int64_t steps = k.size(2);
-  reserve(length_ + steps);
+  const int64_t b = window.span.rows(), t = window.steps;
+  if (k.size(0) != b || k.size(1) != heads_ || k.size(2) != t || k.size(3) != head_dim_)
+    fail(ErrorCode::kInternal, "KV cache write with a mismatched shape");
+  auto rows_of = [&](torch::Tensor& all) { return all.narrow(0, window.span.first_row, b); };
   auto& keys = keys_[static_cast<size_t>(layer)];
   auto& values = values_[static_cast<size_t>(layer)];
-  keys.narrow(2, length_, steps).copy_(k);
-  values.narrow(2, length_, steps).copy_(v);
-  return {keys.narrow(2, 0, length_ + steps), values.narrow(2, 0, length_ + steps)};
-}
-
-void KVCache::commit(int64_t steps) {
-  length_ += steps;
-}
-
-void KVCache::select_rows(const torch::Tensor& rows) {
-  for (size_t i = 0; i < keys_.size(); ++i) {
-    keys_[i] = keys_[i].index_select(0, rows.to(keys_[i].device()));
-    values_[i] = values_[i].index_select(0, rows.to(values_[i].device()));
+  if (window.uniform) {
+    const int64_t start = window.span.starts[0];
+    rows_of(keys).narrow(2, start, t).copy_(k);
+    rows_of(values).narrow(2, start, t).copy_(v);
+  } else {
+    // (B, T) row and position indices around the head axis: keys[row, :, pos, :] = k[b, :, t, :].
+    using torch::indexing::Slice;
+    auto rows = window.row_index.unsqueeze(1).expand({b, t});
+    keys.index_put_({rows, Slice(), window.position_index}, k.permute({0, 2, 1, 3}));
+    values.index_put_({rows, Slice(), window.position_index}, v.permute({0, 2, 1, 3}));
   }
-  batch_ = rows.size(0);
+  return {rows_of(keys).narrow(2, 0, window.key_length),
+          rows_of(values).narrow(2, 0, window.key_length)};
+}
+
+void KVCache::copy_row(int64_t from, int64_t to, int64_t length) {
+  if (from == to || length <= 0) return;
+  for (size_t i = 0; i < keys_.size(); ++i) {
+    keys_[i][to].narrow(1, 0, length).copy_(keys_[i][from].narrow(1, 0, length));
+    values_[i][to].narrow(1, 0, length).copy_(values_[i][from].narrow(1, 0, length));
+  }
 }
 
 }  // namespace chatterbox::models::t3

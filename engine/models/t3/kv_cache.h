@@ -1,13 +1,11 @@
 #pragma once
-// Key/value cache of a decoder for a batch of sequences.
+// The keys and values of a decoder, preallocated once for a fixed number of rows (sequences)
+// and positions, so that nothing grows while decoding (a step keeps static shapes).
 //
-// Layout per layer: keys and values of shape (B, heads, capacity, head_dim), filled along the
-// time axis; every row of the batch shares the same time axis. Sequences of different lengths
-// share a batch by padding: the caller passes per-row positions (RoPE / wpe indices) and a key
-// mask of shape (B, length) that marks the padded slots, which attention then ignores (see
-// Backbone::forward). A scheduler that joins a request later left-pads it so that all rows end
-// at the same slot; rows that finish keep decoding into masked slots until the batch is rebuilt.
-// Storage grows by doubling, so appending one token costs no copy of the history.
+// Storage per layer: (rows, heads, capacity, head_dim), zero-filled. Each row holds one
+// sequence at positions [0, length); the caller keeps the lengths. A forward pass covers a
+// contiguous range of rows (a CacheSpan) and writes its new steps at each row's own start, so
+// rows of different lengths decode together: attention masks come from the starts and lengths.
 
 #include <torch/torch.h>
 
@@ -16,34 +14,55 @@
 
 namespace chatterbox::models::t3 {
 
+// The rows one forward pass covers and where their new steps go.
+struct CacheSpan {
+  int64_t first_row = 0;
+  std::vector<int64_t> starts;   // per row: positions already cached
+  std::vector<int64_t> lengths;  // per row: real steps among the T given; the rest is padding
+
+  // Rows [first_row, first_row + starts.size()), every one starting at `start` with all T real.
+  static CacheSpan uniform(int64_t first_row, int64_t rows, int64_t start, int64_t steps);
+  int64_t rows() const { return static_cast<int64_t>(starts.size()); }
+  // Keys a query of this pass may see: [0, max_i(start_i + length_i)).
+  int64_t key_length() const;
+  // True when every row starts at the same position and has all T steps real: no mask needed
+  // beyond causality.
+  bool is_uniform(int64_t steps) const;
+};
+
 class KVCache {
  public:
-  KVCache(int64_t layers, int64_t batch, int64_t heads, int64_t head_dim,
-          torch::TensorOptions options, int64_t initial_capacity = 256);
+  KVCache(int64_t layers, int64_t rows, int64_t heads, int64_t head_dim, int64_t capacity,
+          torch::TensorOptions options);
 
-  int64_t batch() const { return batch_; }
-  int64_t length() const { return length_; }  // committed time steps
+  int64_t rows() const { return rows_; }
   int64_t capacity() const { return capacity_; }
+  int64_t bytes() const;
 
-  // Writes k, v (B, heads, T, head_dim) of `layer` at [length, length + T) and returns views
-  // of all keys and values of that layer up to length + T. Call commit(T) once every layer
-  // has appended its T steps.
-  std::pair<torch::Tensor, torch::Tensor> append(int64_t layer, const torch::Tensor& k,
-                                                 const torch::Tensor& v);
-  void commit(int64_t steps);
+  // Per forward pass: the index tensors that write() uses, built once for all layers.
+  struct Window {
+    CacheSpan span;
+    int64_t steps = 0;
+    int64_t key_length = 0;
+    bool uniform = true;
+    torch::Tensor row_index;       // (B,) absolute rows, when not uniform
+    torch::Tensor position_index;  // (B, T) absolute positions, when not uniform
+  };
+  Window window(const CacheSpan& span, int64_t steps) const;
 
-  // Keeps only batch rows `rows` (int64 indices), e.g. when sequences leave the batch.
-  void select_rows(const torch::Tensor& rows);
+  // Writes k, v (B, heads, T, head_dim) of `layer` at each row's start and returns views of
+  // the keys and values of the span's rows over [0, key_length).
+  std::pair<torch::Tensor, torch::Tensor> write(int64_t layer, const torch::Tensor& k,
+                                                const torch::Tensor& v, const Window& window);
+
+  // Copies the first `length` positions of row `from` to row `to` (slot compaction).
+  void copy_row(int64_t from, int64_t to, int64_t length);
 
  private:
-  void reserve(int64_t needed);
-
-  int64_t batch_;
+  int64_t rows_;
   int64_t heads_;
   int64_t head_dim_;
-  int64_t length_ = 0;
-  int64_t capacity_ = 0;
-  torch::TensorOptions options_;
+  int64_t capacity_;
   std::vector<torch::Tensor> keys_;
   std::vector<torch::Tensor> values_;
 };

@@ -26,9 +26,9 @@ LlamaBackbone::LlamaBackbone(const T3Config& config, const WeightReader& tfmr) :
   inverse_frequencies_ = llama3_inverse_frequencies(config).to(tfmr.device());
 }
 
-KVCache LlamaBackbone::make_cache(int64_t batch, int64_t capacity) const {
-  return KVCache(config_.layers, batch, config_.heads, config_.head_dim, final_norm_.options(),
-                 capacity);
+KVCache LlamaBackbone::make_cache(int64_t rows, int64_t capacity) const {
+  return KVCache(config_.layers, rows, config_.heads, config_.head_dim, capacity,
+                 final_norm_.options());
 }
 
 torch::Tensor LlamaBackbone::rms_norm(const torch::Tensor& x, const torch::Tensor& weight) const {
@@ -38,7 +38,8 @@ torch::Tensor LlamaBackbone::rms_norm(const torch::Tensor& x, const torch::Tenso
 
 torch::Tensor LlamaBackbone::self_attention(const Layer& layer, int64_t index,
                                             const torch::Tensor& x, const RotaryTables& rope,
-                                            KVCache& cache, const torch::Tensor& allowed) const {
+                                            KVCache& cache, const KVCache::Window& window,
+                                            const torch::Tensor& allowed) const {
   const int64_t b = x.size(0), t = x.size(1);
   auto split = [&](const torch::Tensor& y) {
     return y.view({b, t, config_.heads, config_.head_dim}).transpose(1, 2);
@@ -46,25 +47,24 @@ torch::Tensor LlamaBackbone::self_attention(const Layer& layer, int64_t index,
   auto q = apply_rotary(split(layer.q(x)), rope);
   auto k = apply_rotary(split(layer.k(x)), rope);
   auto v = split(layer.v(x));
-  auto [keys, values] = cache.append(index, k, v);
+  auto [keys, values] = cache.write(index, k, v, window);
   auto out = attention(q, keys, values, allowed);
   return layer.o(out.transpose(1, 2).reshape({b, t, config_.heads * config_.head_dim}));
 }
 
 torch::Tensor LlamaBackbone::forward(const torch::Tensor& embeds, const torch::Tensor& positions,
-                                     KVCache& cache, const torch::Tensor& key_mask) const {
-  const int64_t b = embeds.size(0), t = embeds.size(1);
-  auto allowed = decoder_attention_mask(b, cache.length(), t, key_mask, embeds.device());
+                                     KVCache& cache, const CacheSpan& span) const {
+  const KVCache::Window window = cache.window(span, embeds.size(1));
+  auto allowed = decoder_attention_mask(window, embeds.device());
   auto rope = rotary_tables(inverse_frequencies_, positions);
   auto h = embeds;
   for (size_t i = 0; i < layers_.size(); ++i) {
     const auto& layer = layers_[i];
     h = h + self_attention(layer, static_cast<int64_t>(i), rms_norm(h, layer.input_norm), rope,
-                           cache, allowed);
+                           cache, window, allowed);
     auto x = rms_norm(h, layer.post_attention_norm);
     h = h + layer.down(torch::silu(layer.gate(x)) * layer.up(x));
   }
-  cache.commit(t);
   return rms_norm(h, final_norm_);
 }
 

@@ -14,8 +14,8 @@ class LlamaBackbone final : public Backbone {
   LlamaBackbone(const T3Config& config, const WeightReader& tfmr);
 
   torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& positions, KVCache& cache,
-                        const torch::Tensor& key_mask = {}) const override;
-  KVCache make_cache(int64_t batch, int64_t capacity) const override;
+                        const CacheSpan& span) const override;
+  KVCache make_cache(int64_t rows, int64_t capacity) const override;
 
  private:
   struct Layer {
@@ -27,7 +27,7 @@ class LlamaBackbone final : public Backbone {
 
   torch::Tensor rms_norm(const torch::Tensor& x, const torch::Tensor& weight) const;
   torch::Tensor self_attention(const Layer& layer, int64_t index, const torch::Tensor& x,
-                               const struct RotaryTables& rope, KVCache& cache,
+                               const struct RotaryTables& rope, KVCache& cache, const KVCache::Window& window,
                                const torch::Tensor& allowed) const;
 
   T3Config config_;

@@ -121,8 +121,8 @@ T3ForwardOutput T3Model::forward(const T3Conditionals& cond, const torch::Tensor
 
   const int64_t length = embeds.size(1);
   auto cache = backbone_->make_cache(batch, length);
-  auto hidden =
-      backbone_->forward(embeds, consecutive_positions(batch, 0, length, device()), cache);
+  auto hidden = backbone_->forward(embeds, consecutive_positions(batch, 0, length, device()), cache,
+                                   CacheSpan::uniform(0, batch, 0, length));
 
   const int64_t text_start = cond_emb.size(1), text_len = text_tokens.size(1);
   T3ForwardOutput out;

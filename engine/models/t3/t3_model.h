@@ -79,26 +79,35 @@ class T3Model {
   T3ForwardOutput forward(const T3Conditionals& cond, const torch::Tensor& text_tokens,
                           const torch::Tensor& speech_tokens) const;
 
-  // Samples speech tokens for one request. text_tokens (1, N) int64 as the model consumes them
-  // (Llama: the pipeline adds start 255 and stop 0; GPT-2: plain tokenizer ids). Llama
-  // variants run the CFG pair internally (batch 2, unconditional row = text embeddings zeroed).
+  // Samples speech tokens for one request, on a T3Decoder of one slot (the same decode path
+  // the engine batches). text_tokens (1, N) int64 as the model consumes them (Llama: the
+  // pipeline adds start 255 and stop 0; GPT-2: plain tokenizer ids). Llama variants run the
+  // CFG pair (two rows, the unconditional one with its text embeddings zeroed).
   T3Generation generate(const T3Conditionals& cond, const torch::Tensor& text_tokens,
                         const T3GenerationOptions& options, sampling::UniformSource& uniforms,
                         const SpeechTokenCallback& on_token = {}) const;
+
+  // The pieces T3Decoder drives.
+  // Rows a request takes in the KV cache: 2 on Llama variants (CFG pair), 1 on GPT-2.
+  int64_t rows_per_request() const { return config_.is_llama() ? 2 : 1; }
+  // The prefill input of one request, (rows_per_request, L, D): conditioning, text and the
+  // start token (twice on Llama variants, as upstream's prefill has it). Validates the text.
+  int64_t prefill_length(const T3Conditionals& cond, int64_t text_tokens) const;
+  torch::Tensor prefill_embeddings(const T3Conditionals& cond, const torch::Tensor& text_tokens,
+                                   double cfg_weight) const;
+  // The input of one decode step: tokens (R,) int64 and, on Llama variants, their speech
+  // position indices (R,) int64 (tokens sampled before them); (R, 1, D).
+  torch::Tensor step_embeddings(const torch::Tensor& tokens,
+                                const torch::Tensor& speech_positions) const;
+  torch::Tensor speech_logits(const torch::Tensor& hidden) const;
+  const Backbone& backbone() const { return *backbone_; }
 
   T3Model(const T3Config& config, const io::StateDict& checkpoint, const T3LoadOptions& options);
 
  private:
   torch::Tensor embed_speech(const torch::Tensor& tokens, int64_t first_position) const;
   torch::Tensor embed_text(const torch::Tensor& tokens, bool zero_row_one) const;
-  torch::Tensor speech_logits(const torch::Tensor& hidden) const;
   void check_text(const torch::Tensor& text_tokens) const;
-  T3Generation generate_llama(const torch::Tensor& cond_emb, const torch::Tensor& text,
-                              const T3GenerationOptions& options, sampling::UniformSource& uniforms,
-                              const SpeechTokenCallback& on_token) const;
-  T3Generation generate_gpt2(const torch::Tensor& cond_emb, const torch::Tensor& text,
-                             const T3GenerationOptions& options, sampling::UniformSource& uniforms,
-                             const SpeechTokenCallback& on_token) const;
 
   T3Config config_;
   std::unique_ptr<Backbone> backbone_;

@@ -1,0 +1,133 @@
+#include "bench/engine_table.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench/bench_context.h"
+#include "bench/bench_inputs.h"
+#include "engine/common/error.h"
+#include "engine/runtime/engine.h"
+
+namespace chatterbox::bench {
+namespace {
+
+constexpr const char* kText =
+    "Chatterbox turns text into speech; this sentence is long enough to be typical.";
+
+struct TableOptions {
+  std::vector<Variant> variants{Variant::kOriginal, Variant::kTurbo, Variant::kNano};
+  std::vector<int64_t> concurrency{1, 4, 16};
+  int64_t tokens = 50;
+};
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+TableOptions parse(int argc, char** argv) {
+  TableOptions o;
+  for (int i = 0; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (i + 1 >= argc) fail(ErrorCode::kInvalidArgument, "engine: " + arg + " needs a value");
+    const std::string value = argv[++i];
+    if (arg == "--variants") {
+      o.variants.clear();
+      for (const auto& v : split_list(value)) o.variants.push_back(parse_variant(v));
+    } else if (arg == "--concurrency") {
+      o.concurrency.clear();
+      for (const auto& c : split_list(value)) o.concurrency.push_back(std::stoll(c));
+    } else if (arg == "--tokens") {
+      o.tokens = std::stoll(value);
+    } else {
+      fail(ErrorCode::kInvalidArgument, "engine: unknown option " + arg);
+    }
+  }
+  return o;
+}
+
+struct Row {
+  double ttfa_mean = 0, ttfa_max = 0, rtf_mean = 0, t3_tokens_per_s = 0, aggregate_x = 0;
+};
+
+Row measure(runtime::Engine& engine, const std::shared_ptr<const pipeline::Conditionals>& voice,
+            int64_t concurrency, int64_t tokens) {
+  std::vector<std::shared_ptr<runtime::SynthesisHandle>> handles;
+  const auto start = std::chrono::steady_clock::now();
+  for (int64_t i = 0; i < concurrency; ++i) {
+    runtime::SynthesisRequest r;
+    r.text = kText;
+    r.voice = voice;
+    r.options.seed = static_cast<uint64_t>(i + 1);
+    r.options.max_new_tokens = tokens;
+    handles.push_back(engine.submit(r));
+  }
+  std::vector<runtime::FinalRecord> records(handles.size());
+  std::vector<std::thread> readers;
+  for (size_t i = 0; i < handles.size(); ++i)
+    readers.emplace_back([&, i] {
+      while (handles[i]->next()) {
+      }
+      records[i] = handles[i]->final_record();
+    });
+  for (auto& t : readers) t.join();
+  synchronize();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  Row row;
+  double audio = 0, speech_tokens = 0;
+  for (const auto& rec : records) {
+    row.ttfa_mean += rec.time_to_first_audio / static_cast<double>(records.size());
+    row.ttfa_max = std::max(row.ttfa_max, rec.time_to_first_audio);
+    row.rtf_mean += rec.total_seconds / rec.audio_seconds / static_cast<double>(records.size());
+    audio += rec.audio_seconds;
+    speech_tokens += static_cast<double>(rec.speech_tokens);
+  }
+  row.t3_tokens_per_s = speech_tokens / wall;
+  row.aggregate_x = audio / wall;
+  return row;
+}
+
+}  // namespace
+
+int run_engine_table(int argc, char** argv) {
+  const TableOptions o = parse(argc, argv);
+  const int64_t slots = *std::max_element(o.concurrency.begin(), o.concurrency.end());
+  std::printf("engine: device %s, %lld speech tokens a request, text \"%s\"\n",
+              device().str().c_str(), static_cast<long long>(o.tokens), kText);
+  std::printf("%-10s %5s %11s %11s %9s %13s %12s\n", "variant", "conc", "ttfa_mean_s", "ttfa_max_s",
+              "rtf_mean", "t3_tok_per_s", "aggregate_x");
+  for (Variant variant : o.variants) {
+    pipeline::PipelineLoadOptions load;
+    load.device = device();
+    std::shared_ptr<const pipeline::Pipeline> p =
+        pipeline::Pipeline::load(checkpoint(variant).dir, variant, load);
+    dsp::Audio reference;
+    reference.samples = speech_like_audio(6.0, 24000);
+    reference.sample_rate = 24000;
+    auto voice = std::make_shared<const pipeline::Conditionals>(p->make_voice(reference));
+    runtime::EngineOptions options;
+    options.max_slots = slots;
+    options.max_len = 1024;
+    options.max_queue = slots;
+    runtime::Engine engine(p, options, device().str());
+    measure(engine, voice, 1, 8);  // warm-up
+    for (int64_t c : o.concurrency) {
+      const Row row = measure(engine, voice, c, o.tokens);
+      std::printf("%-10s %5lld %11.3f %11.3f %9.3f %13.1f %12.2f\n", variant_name(variant),
+                  static_cast<long long>(c), row.ttfa_mean, row.ttfa_max, row.rtf_mean,
+                  row.t3_tokens_per_s, row.aggregate_x);
+      std::fflush(stdout);
+    }
+  }
+  return 0;
+}
+
+}  // namespace chatterbox::bench

@@ -1,0 +1,10 @@
+#pragma once
+// chatterbox-bench engine: the serving engine under concurrent streaming requests, per variant,
+// printed as a table (time to first audio, real-time factor, T3 tokens/s, aggregate throughput).
+
+namespace chatterbox::bench {
+
+// argv after "engine": --variants original,turbo,nano --concurrency 1,4,16 --tokens 50
+int run_engine_table(int argc, char** argv);
+
+}  // namespace chatterbox::bench

@@ -1,0 +1,22 @@
+#pragma once
+// Seams for tests of the device policy: a fake probe can claim a GPU this machine lacks; these
+// say where that GPU's tensors really go and make a component fail on it on demand.
+
+#include <functional>
+#include <string>
+
+#include <torch/torch.h>
+
+namespace chatterbox::runtime {
+
+struct PlacementHooks {
+  // The device tensors of a chosen device really go to (default: that device).
+  std::function<torch::Device(const torch::Device&)> realize;
+  // Called before `component` moves to `device` (stage "move") and before each warm-up with it
+  // there (stage "warm-up"); throwing makes that step fail as a real failure would.
+  std::function<void(const std::string& component, const std::string& device,
+                     const std::string& stage)>
+      fault;
+};
+
+}  // namespace chatterbox::runtime

@@ -1,0 +1,224 @@
+// The engine on a full-size pattern nano model (GPT-2 small T3, meanflow S3Gen): requests
+// decoded together give the audio each gives alone; audio streams in chunks that leave before
+// T3 is done; cancellation, deadlines and a full queue end requests with typed errors; long
+// text is split and spoken in order.
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "engine/common/error.h"
+#include "engine/pipeline/pipeline.h"
+#include "engine/runtime/engine.h"
+#include "tests/support/golden.h"
+#include "tests/support/pattern_models.h"
+
+namespace chatterbox::runtime {
+namespace {
+
+std::shared_ptr<const pipeline::Pipeline> nano() {
+  static std::shared_ptr<const pipeline::Pipeline> instance =
+      pipeline::Pipeline::load(testing::pattern_checkpoint_dir(Variant::kNano), Variant::kNano);
+  return instance;
+}
+
+struct Result {
+  std::vector<float> audio;
+  std::vector<AudioChunk> chunks;
+  FinalRecord record;
+};
+
+Result drain(const std::shared_ptr<SynthesisHandle>& handle) {
+  Result r;
+  while (auto chunk = handle->next()) {
+    EXPECT_EQ(chunk->index, static_cast<int64_t>(r.chunks.size()));
+    EXPECT_EQ(chunk->first_sample, static_cast<int64_t>(r.audio.size()));
+    r.audio.insert(r.audio.end(), chunk->samples.begin(), chunk->samples.end());
+    r.chunks.push_back(std::move(*chunk));
+  }
+  r.record = handle->final_record();
+  return r;
+}
+
+SynthesisRequest request(const std::string& text, uint64_t seed, int64_t max_tokens) {
+  SynthesisRequest r;
+  r.text = text;
+  r.options.seed = seed;
+  r.options.max_new_tokens = max_tokens;
+  return r;
+}
+
+double max_diff(const std::vector<float>& a, const std::vector<float>& b) {
+  EXPECT_EQ(a.size(), b.size());
+  double worst = 0;
+  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i)
+    worst = std::max(worst, static_cast<double>(std::abs(a[i] - b[i])));
+  return worst;
+}
+
+EngineOptions small_engine(int64_t slots) {
+  EngineOptions o;
+  o.max_slots = slots;
+  o.max_len = 768;
+  return o;
+}
+
+TEST(Engine, RequestsTogetherGiveTheAudioTheyGiveAlone) {
+  std::vector<SynthesisRequest> requests{request("Hello there.", 1, 20),
+                                         request("A second, longer sentence to say.", 2, 26),
+                                         request("Third.", 3, 16)};
+  requests[1].options.temperature = 1.1;
+  requests[2].options.top_k = 40;
+  std::vector<Result> alone;
+  {
+    Engine engine(nano(), small_engine(1), "cpu");
+    for (const auto& r : requests) alone.push_back(drain(engine.submit(r)));
+  }
+  Engine engine(nano(), small_engine(3), "cpu");
+  std::vector<std::shared_ptr<SynthesisHandle>> handles;
+  for (const auto& r : requests) handles.push_back(engine.submit(r));
+  for (size_t i = 0; i < requests.size(); ++i) {
+    Result together = drain(handles[i]);
+    EXPECT_EQ(together.record.speech_tokens, alone[i].record.speech_tokens) << "request " << i;
+    EXPECT_LE(max_diff(together.audio, alone[i].audio), 1e-4) << "request " << i;
+    EXPECT_GT(together.audio.size(), 0u);
+  }
+}
+
+TEST(Engine, StaggeredRequestsKeepTheirAudio) {
+  auto a = request("Staggered one.", 11, 30), b = request("Staggered two, later.", 12, 20);
+  Result a_alone, b_alone;
+  {
+    Engine engine(nano(), small_engine(1), "cpu");
+    a_alone = drain(engine.submit(a));
+    b_alone = drain(engine.submit(b));
+  }
+  Engine engine(nano(), small_engine(2), "cpu");
+  auto ha = engine.submit(a);
+  auto first = ha->next();  // a is decoding when b arrives
+  ASSERT_TRUE(first.has_value());
+  auto hb = engine.submit(b);
+  Result a_together = drain(ha);
+  a_together.audio.insert(a_together.audio.begin(), first->samples.begin(), first->samples.end());
+  Result b_together = drain(hb);
+  EXPECT_LE(max_diff(a_together.audio, a_alone.audio), 1e-4);
+  EXPECT_LE(max_diff(b_together.audio, b_alone.audio), 1e-4);
+}
+
+TEST(Engine, AudioLeavesInChunksBeforeTheLastToken) {
+  Engine engine(nano(), small_engine(1), "cpu");
+  Result r = drain(engine.submit(request("Streaming, chunk by chunk.", 5, 40)));
+  ASSERT_GE(r.chunks.size(), 2u);
+  EXPECT_EQ(r.record.speech_tokens, 41);  // GPT-2: a first token plus max_new_tokens
+  EXPECT_LT(r.chunks.front().tokens_generated, r.record.speech_tokens);
+  EXPECT_LT(r.record.time_to_first_audio, r.record.total_seconds);
+  EXPECT_EQ(r.record.samples, static_cast<int64_t>(r.audio.size()));
+  // One-shot length: (tokens + 3 silences) * 960 samples.
+  EXPECT_EQ(r.record.samples, (41 + 3) * 960);
+  EXPECT_NEAR(r.record.audio_seconds, r.record.samples / 24000.0, 1e-9);
+  EXPECT_GT(r.record.t3_seconds, 0);
+  EXPECT_GT(r.record.s3gen_seconds, 0);
+  EXPECT_EQ(r.record.device, "cpu");
+  EXPECT_EQ(r.record.text_segments, 1);
+}
+
+TEST(Engine, CancelFreesTheSlotAtTheNextStep) {
+  Engine engine(nano(), small_engine(1), "cpu");
+  auto handle = engine.submit(request("This one is cancelled early on.", 7, 200));
+  ASSERT_TRUE(handle->next().has_value());
+  handle->cancel();
+  try {
+    while (handle->next()) {
+    }
+    FAIL() << "a cancelled request must end with an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kCancelled);
+  }
+  // The slot is free: the next request runs at once.
+  Result next = drain(engine.submit(request("Next.", 8, 10)));
+  EXPECT_GT(next.audio.size(), 0u);
+  EXPECT_EQ(engine.active_streams(), 0);
+}
+
+TEST(Engine, ExpiredDeadlineEndsTheRequest) {
+  Engine engine(nano(), small_engine(1), "cpu");
+  auto r = request("Too late.", 9, 200);
+  r.deadline = Clock::now() + std::chrono::milliseconds(300);
+  auto handle = engine.submit(r);
+  try {
+    drain(handle);
+    FAIL() << "the deadline must end the request";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kDeadlineExceeded);
+  }
+}
+
+TEST(Engine, FullQueueIsABusyError) {
+  auto options = small_engine(1);
+  options.max_queue = 1;
+  Engine engine(nano(), options, "cpu");
+  auto running = engine.submit(request("Running.", 1, 60));
+  ASSERT_TRUE(running->next().has_value());  // admitted: the queue is empty again
+  auto waiting = engine.submit(request("Waiting.", 2, 5));
+  try {
+    engine.submit(request("Refused.", 3, 5));
+    FAIL() << "a full queue must refuse";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kResourceExhausted);
+  }
+  running->cancel();
+  EXPECT_GT(drain(waiting).audio.size(), 0u);
+}
+
+TEST(Engine, BadRequestsAreRefusedAtSubmit) {
+  Engine engine(nano(), small_engine(1), "cpu");
+  auto expect_code = [&](SynthesisRequest r, ErrorCode code) {
+    try {
+      engine.submit(std::move(r));
+      ADD_FAILURE() << "accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), code) << e.what();
+    }
+  };
+  expect_code(request("", 1, 5), ErrorCode::kInvalidArgument);
+  expect_code(request("   ", 1, 5), ErrorCode::kInvalidArgument);
+  auto hot = request("Hot.", 1, 5);
+  hot.options.temperature = -1;
+  expect_code(hot, ErrorCode::kInvalidArgument);
+  expect_code(request("More tokens than the model has positions.", 1, 10000),
+              ErrorCode::kInvalidArgument);
+  expect_code(request("Fits the model, not the slot.", 1, 2000), ErrorCode::kResourceExhausted);
+  expect_code(request(std::string(100000, 'a'), 1, 5), ErrorCode::kResourceExhausted);
+}
+
+TEST(Engine, LongTextIsSplitAndSpokenInOrder) {
+  auto options = small_engine(1);
+  options.max_text_chars = 40;
+  Engine engine(nano(), options, "cpu");
+  auto r = request("First sentence is here. The second one follows it. And a third one ends.", 4, 8);
+  Result result = drain(engine.submit(r));
+  EXPECT_EQ(result.record.text_segments, 3);
+  EXPECT_EQ(result.record.speech_tokens, 3 * 9);
+  EXPECT_EQ(result.record.samples, 3 * (9 + 3) * 960);
+}
+
+TEST(Engine, ShutdownEndsWaitingRequests) {
+  auto engine = std::make_unique<Engine>(nano(), small_engine(1), "cpu");
+  auto running = engine->submit(request("Running at shutdown.", 1, 300));
+  engine->shutdown(std::chrono::milliseconds(50));
+  try {
+    drain(running);
+    FAIL() << "shutdown must end the request";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kUnavailable);
+  }
+  try {
+    engine->submit(request("After.", 1, 5));
+    FAIL() << "a stopped engine must refuse";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kUnavailable);
+  }
+}
+
+}  // namespace
+}  // namespace chatterbox::runtime
