@@ -53,8 +53,9 @@ TEST(SamplerSampling, BlockDrawsEqualSingleDraws) {
   GeneratorUniforms blocks(7);
   auto single = at::make_generator<at::CPUGeneratorImpl>(7);
   for (int64_t i = 0; i < 2 * GeneratorUniforms::kBlock + 5; ++i)
-    ASSERT_EQ(blocks.next(),
-              torch::rand({1}, single, torch::TensorOptions().dtype(torch::kFloat64)).item<double>())
+    ASSERT_EQ(
+        blocks.next(),
+        torch::rand({1}, single, torch::TensorOptions().dtype(torch::kFloat64)).item<double>())
         << "draw " << i;
 }
 
