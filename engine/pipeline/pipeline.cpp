@@ -189,6 +189,7 @@ SynthesisResult Pipeline::synthesize(const std::string& text, const std::string&
   SynthesisResult result =
       vocode(speech_tokens_for_s3gen(generation.tokens), conds, draws, resolved.seed + 1);
   result.reached_stop = generation.reached_stop;
+  result.t3_samples = generation.tokens.size(1) + (generation.reached_stop ? 1 : 0);
   if (variant_ == Variant::kMultilingual) {
     // Upstream drops the audio of the last speech token.
     const int64_t n = drop_invalid_tokens(generation.tokens).size(1);

@@ -75,6 +75,7 @@ struct SynthesisResult {
   torch::Tensor speech_tokens;  // (1, n) int64 as S3Gen received them
   torch::Tensor mel;            // (1, 80, T) the flow's output
   bool reached_stop = false;
+  int64_t t3_samples = 0;  // tokens T3 sampled (one uniform each), the stop token included
 };
 
 class Pipeline {
