@@ -7,6 +7,7 @@
 #include "engine/io/checkpoint_dir.h"
 #include "engine/log/log.h"
 #include "engine/sampling/sampler.h"
+#include "engine/text/languages.h"
 
 namespace chatterbox::pipeline {
 namespace {
@@ -100,11 +101,43 @@ std::string Pipeline::normalize_text(const std::string& text) const {
   return tokenizer_->normalize(text);
 }
 
-ResolvedOptions Pipeline::resolve(const SynthesisOptions& options) const {
-  if (!t3_) fail(ErrorCode::kInvalidArgument, "voice conversion does not synthesise text");
+namespace {
+
+[[noreturn]] void does_not_apply(const char* option, Variant variant, const std::string& why) {
+  fail(ErrorCode::kInvalidArgument,
+       std::string(option) + " does not apply to " + variant_name(variant) + ": " + why);
+}
+
+}  // namespace
+
+ResolvedOptions resolve_options(Variant variant, const SynthesisOptions& options) {
   ResolvedOptions r;
-  r.t3 = models::t3::T3GenerationOptions::defaults_for(t3_->config());
-  r.exaggeration = is_turbo_family(variant_) ? 0.0 : 0.5;
+  r.seed = options.seed ? *options.seed : random_seed();
+  if (variant == Variant::kVoiceConversion) {
+    const std::string why = "voice conversion has no T3 (it takes only a seed)";
+    if (options.temperature) does_not_apply("temperature", variant, why);
+    if (options.top_p) does_not_apply("top_p", variant, why);
+    if (options.min_p) does_not_apply("min_p", variant, why);
+    if (options.top_k) does_not_apply("top_k", variant, why);
+    if (options.repetition_penalty) does_not_apply("repetition_penalty", variant, why);
+    if (options.cfg_weight) does_not_apply("cfg_weight", variant, why);
+    if (options.exaggeration) does_not_apply("exaggeration", variant, why);
+    if (options.max_new_tokens) does_not_apply("max_new_tokens", variant, why);
+    return r;
+  }
+  if (is_turbo_family(variant)) {
+    // Upstream's turbo generate() takes these and ignores them; here they are refused.
+    if (options.min_p)
+      does_not_apply("min_p", variant, "its GPT-2 sampler has no min-p step (upstream ignores it)");
+    if (options.cfg_weight)
+      does_not_apply("cfg_weight", variant,
+                     "its T3 runs without classifier-free guidance (upstream ignores it)");
+    if (options.exaggeration)
+      does_not_apply("exaggeration", variant, "its T3 has no emotion input (upstream ignores it)");
+  }
+  const models::t3::T3Config config = models::t3::T3Config::by_name(variant_name(variant));
+  r.t3 = models::t3::T3GenerationOptions::defaults_for(config);
+  r.exaggeration = is_turbo_family(variant) ? 0.0 : 0.5;
   if (options.temperature) r.t3.sampling.temperature = *options.temperature;
   if (options.top_p) r.t3.sampling.top_p = *options.top_p;
   if (options.min_p) r.t3.sampling.min_p = *options.min_p;
@@ -116,13 +149,30 @@ ResolvedOptions Pipeline::resolve(const SynthesisOptions& options) const {
   if (!std::isfinite(r.exaggeration) || r.exaggeration < 0)
     fail(ErrorCode::kInvalidArgument,
          "exaggeration must be a finite number >= 0, got " + std::to_string(r.exaggeration));
-  if (is_turbo_family(variant_)) {
-    if (r.t3.sampling.min_p > 0) log::warn("min_p is ignored by turbo/nano");
-    r.t3.sampling.min_p = 0.0;
-  }
-  r.t3.validate(t3_->config());
-  r.seed = options.seed ? *options.seed : random_seed();
+  r.t3.validate(config);
   return r;
+}
+
+void check_language(Variant variant, const std::string& language) {
+  if (language.empty()) return;
+  if (variant != Variant::kMultilingual)
+    does_not_apply("language", variant, "only the multilingual variant takes a language");
+  text::canonical_language(language);  // throws, listing the supported codes
+}
+
+void check_voice_for(Variant variant, const Conditionals& voice) {
+  if (voice.variant && *voice.variant != variant)
+    fail(ErrorCode::kInvalidArgument,
+         std::string("this voice was made for ") + variant_name(*voice.variant) + ", not for " +
+             variant_name(variant) + ": make it again with --variant " + variant_name(variant));
+  if (variant != Variant::kVoiceConversion && !voice.has_t3())
+    fail(ErrorCode::kInvalidArgument,
+         "this voice was made for voice conversion: it has no T3 conditioning; make it again "
+         "with a text-to-speech variant");
+}
+
+ResolvedOptions Pipeline::resolve(const SynthesisOptions& options) const {
+  return resolve_options(variant_, options);
 }
 
 VoiceModels Pipeline::voice_models() const {
@@ -161,11 +211,9 @@ SynthesisResult Pipeline::synthesize(const std::string& text, const std::string&
   if (!t3_) fail(ErrorCode::kInvalidArgument, "voice conversion does not synthesise text");
   if (text.empty()) fail(ErrorCode::kInvalidArgument, "the text is empty");
   const ResolvedOptions resolved = resolve(options);
+  check_language(variant_, language);
   const Conditionals& base_voice = voice ? *voice : builtin_voice();
-  if (!base_voice.has_t3())
-    fail(ErrorCode::kInvalidArgument,
-         "this voice was made for voice conversion: it has no T3 conditioning; make it again "
-         "with a text-to-speech variant");
+  check_voice_for(variant_, base_voice);
   const Conditionals conds = base_voice.with_exaggeration(resolved.exaggeration);
   torch::NoGradGuard no_grad;
 
@@ -217,6 +265,7 @@ SynthesisResult Pipeline::convert(const torch::Tensor& source16, const Condition
   if (!source16.defined() || source16.numel() == 0)
     fail(ErrorCode::kInvalidArgument, "the source audio is empty");
   const Conditionals& voice = target ? *target : builtin_voice();
+  check_voice_for(variant_, voice);
   const torch::Tensor tokens = s3gen_->tokenize(source16.reshape({1, -1})).tokens;
   return vocode(tokens.to(torch::kCPU), voice, draws, seed ? *seed : random_seed());
 }
