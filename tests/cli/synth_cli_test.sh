@@ -47,7 +47,7 @@ bytes=$(wc -c <"$dir/converted.wav")
 "$bin" --threads 1 synth --model-dir "$dir/vc" --variant vc --source "$clip" --seed 1 \
   --voice "$clip" --out "$dir/from_clip.wav" >/dev/null
 "$bin" --threads 1 synth --model-dir "$dir/vc" --variant vc --source "$clip" --seed 1 \
-  --voice "$dir/voice.safetensors" --out "$dir/from_voice.wav" >/dev/null 2>"$dir/voice_log.txt"
+  --voice "$dir/voice.safetensors" --out "$dir/from_voice.wav" >"$dir/voice_log.txt" 2>&1
 cmp -s "$dir/from_clip.wav" "$dir/from_voice.wav" || fail "the saved voice speaks differently"
 grep -q "made for vc" "$dir/voice_log.txt" || { cat "$dir/voice_log.txt" >&2; fail "voice variant not reported"; }
 
