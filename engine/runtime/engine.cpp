@@ -423,7 +423,7 @@ int64_t Engine::token_limit(const std::string& piece, const torch::Tensor& text_
   const int64_t room = max_len - t3.prefill_length(job.t3_voice, text_tokens.size(1)) - extra;
   if (request.options.max_new_tokens) {
     if (job.resolved.t3.max_new_tokens > room)
-      fail(ErrorCode::kResourceExhausted,
+      fail(ErrorCode::kInvalidArgument,
            "max_new_tokens " + std::to_string(job.resolved.t3.max_new_tokens) +
                " does not fit a T3 slot beside this text (room for " + std::to_string(room) +
                "): lower it, or start the server with a larger max_len");

@@ -107,7 +107,10 @@ void ModelInstance::load_locked() {
     std::lock_guard<std::mutex> lock(mutex_);
     state_ = InstanceState::kReady;
     ready_since_ = last_used_ = std::chrono::steady_clock::now();
-    log::info(who + ": ready on " + requested_device_);
+    std::string where;
+    for (const auto& p : placements_)
+      where += (where.empty() ? "" : ", ") + p.status.name + " on " + p.status.active_device;
+    log::info(who + ": ready (" + where + ")");
   } catch (const std::exception& e) {
     std::lock_guard<std::mutex> lock(mutex_);
     state_ = InstanceState::kFailed;

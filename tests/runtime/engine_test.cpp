@@ -204,7 +204,7 @@ TEST(Engine, BadRequestsAreRefusedAtSubmit) {
   expect_code(hot, ErrorCode::kInvalidArgument);
   expect_code(request("More tokens than the model has positions.", 1, 10000),
               ErrorCode::kInvalidArgument);
-  expect_code(request("Fits the model, not the slot.", 1, 2000), ErrorCode::kResourceExhausted);
+  expect_code(request("Fits the model, not the slot.", 1, 2000), ErrorCode::kInvalidArgument);
   expect_code(request(std::string(100000, 'a'), 1, 5), ErrorCode::kResourceExhausted);
 }
 
