@@ -174,9 +174,10 @@ class Engine::Loop {
     slot_owner_.erase(job->slot);
     needs_slot_.erase(std::remove(needs_slot_.begin(), needs_slot_.end(), job.get()),
                       needs_slot_.end());
-    job->handle->fail(e);
+    // Counted out before the client hears, so a finished client sees the engine idle.
     jobs_.erase(jobs_.begin() + static_cast<std::ptrdiff_t>(i));
     --active_;
+    job->handle->fail(e);
   }
 
   void abandon_all(std::exception_ptr e) {
@@ -363,14 +364,16 @@ class Engine::Loop {
     job.record.reached_stop = job.source_tokens.defined() ? true : job.all_stopped;
     job.record.audio_seconds = static_cast<double>(job.record.samples) / pipeline::kS3GenRate;
     job.record.total_seconds = seconds_between(job.submitted, Clock::now());
-    job.handle->finish(job.record);
-    ++completed_;
+    std::shared_ptr<EngineJob> keep;
     for (size_t i = 0; i < jobs_.size(); ++i)
       if (jobs_[i].get() == &job) {
+        keep = jobs_[i];
         jobs_.erase(jobs_.begin() + static_cast<std::ptrdiff_t>(i));
         --active_;
         break;
       }
+    ++completed_;
+    job.handle->finish(job.record);
   }
 
   void fail_job(EngineJob* job, std::exception_ptr e) {
