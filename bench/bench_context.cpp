@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <sstream>
 
 #include "engine/common/error.h"
 #include "engine/common/file_system.h"
@@ -62,6 +63,14 @@ io::CheckpointFiles checkpoint(Variant variant) {
 
 void synchronize() {
   if (device().is_cuda()) torch::cuda::synchronize();
+}
+
+std::vector<std::string> split_list(const std::string& list) {
+  std::vector<std::string> out;
+  std::stringstream in(list);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
 }
 
 }  // namespace chatterbox::bench

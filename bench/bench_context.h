@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <string>
+#include <vector>
 
 #include "engine/common/variant.h"
 #include "engine/io/checkpoint_dir.h"
@@ -28,5 +29,8 @@ torch::Device device();
 io::CheckpointFiles checkpoint(Variant variant);
 // Blocks until queued GPU work is done, so a timed iteration includes it.
 void synchronize();
+
+// "a,b,c" -> {"a", "b", "c"} (a table's list options).
+std::vector<std::string> split_list(const std::string& list);
 
 }  // namespace chatterbox::bench

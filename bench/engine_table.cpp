@@ -21,17 +21,10 @@ constexpr const char* kText =
 
 struct TableOptions {
   std::vector<Variant> variants{Variant::kOriginal, Variant::kTurbo, Variant::kNano};
+  std::vector<pipeline::Precision> precisions{pipeline::Precision::kFp32};
   std::vector<int64_t> concurrency{1, 4, 16};
   int64_t tokens = 50;
 };
-
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  for (std::string item; std::getline(in, item, ',');)
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
 
 TableOptions parse(int argc, char** argv) {
   TableOptions o;
@@ -42,6 +35,9 @@ TableOptions parse(int argc, char** argv) {
     if (arg == "--variants") {
       o.variants.clear();
       for (const auto& v : split_list(value)) o.variants.push_back(parse_variant(v));
+    } else if (arg == "--precisions") {
+      o.precisions.clear();
+      for (const auto& p : split_list(value)) o.precisions.push_back(pipeline::parse_precision(p));
     } else if (arg == "--concurrency") {
       o.concurrency.clear();
       for (const auto& c : split_list(value)) o.concurrency.push_back(std::stoll(c));
@@ -103,31 +99,33 @@ int run_engine_table(int argc, char** argv) {
   const int64_t slots = *std::max_element(o.concurrency.begin(), o.concurrency.end());
   std::printf("engine: device %s, %lld speech tokens a request, text \"%s\"\n",
               device().str().c_str(), static_cast<long long>(o.tokens), kText);
-  std::printf("%-10s %5s %11s %11s %9s %13s %12s\n", "variant", "conc", "ttfa_mean_s", "ttfa_max_s",
-              "rtf_mean", "t3_tok_per_s", "aggregate_x");
-  for (Variant variant : o.variants) {
-    pipeline::PipelineLoadOptions load;
-    load.device = device();
-    std::shared_ptr<const pipeline::Pipeline> p =
-        pipeline::Pipeline::load(checkpoint(variant).dir, variant, load);
-    dsp::Audio reference;
-    reference.samples = speech_like_audio(6.0, 24000);
-    reference.sample_rate = 24000;
-    auto voice = std::make_shared<const pipeline::Conditionals>(p->make_voice(reference));
-    runtime::EngineOptions options;
-    options.max_slots = slots;
-    options.max_len = 1024;
-    options.max_queue = slots;
-    runtime::Engine engine(p, options, device().str());
-    measure(engine, voice, 1, 8);  // warm-up
-    for (int64_t c : o.concurrency) {
-      const Row row = measure(engine, voice, c, o.tokens);
-      std::printf("%-10s %5lld %11.3f %11.3f %9.3f %13.1f %12.2f\n", variant_name(variant),
-                  static_cast<long long>(c), row.ttfa_mean, row.ttfa_max, row.rtf_mean,
-                  row.t3_tokens_per_s, row.aggregate_x);
-      std::fflush(stdout);
+  std::printf("%-10s %-5s %5s %11s %11s %9s %13s %12s\n", "variant", "prec", "conc", "ttfa_mean_s",
+              "ttfa_max_s", "rtf_mean", "t3_tok_per_s", "aggregate_x");
+  for (Variant variant : o.variants)
+    for (pipeline::Precision precision : o.precisions) {
+      pipeline::PipelineLoadOptions load;
+      load.device = device();
+      load.precision = precision;
+      std::shared_ptr<const pipeline::Pipeline> p =
+          pipeline::Pipeline::load(checkpoint(variant).dir, variant, load);
+      dsp::Audio reference;
+      reference.samples = speech_like_audio(6.0, 24000);
+      reference.sample_rate = 24000;
+      auto voice = std::make_shared<const pipeline::Conditionals>(p->make_voice(reference));
+      runtime::EngineOptions options;
+      options.max_slots = slots;
+      options.max_len = 1024;
+      options.max_queue = slots;
+      runtime::Engine engine(p, options, device().str());
+      measure(engine, voice, 1, 8);  // warm-up
+      for (int64_t c : o.concurrency) {
+        const Row row = measure(engine, voice, c, o.tokens);
+        std::printf("%-10s %-5s %5lld %11.3f %11.3f %9.3f %13.1f %12.2f\n", variant_name(variant),
+                    pipeline::precision_name(precision), static_cast<long long>(c), row.ttfa_mean,
+                    row.ttfa_max, row.rtf_mean, row.t3_tokens_per_s, row.aggregate_x);
+        std::fflush(stdout);
+      }
     }
-  }
   return 0;
 }
 

@@ -1,7 +1,10 @@
 // chatterbox-bench [--device D] [--model-dir DIR] [--cache-dir DIR] [--threads N]
 //                  [Google Benchmark flags, e.g. --benchmark_filter=S3Gen]
 // chatterbox-bench [--device D] ... engine [--variants original,turbo,nano]
-//                  [--concurrency 1,4,16] [--tokens 50]   (the serving engine, as a table)
+//                  [--precisions fp32,bf16] [--concurrency 1,4,16] [--tokens 50]
+//                  (the serving engine, as a table)
+// chatterbox-bench [--device D] ... t3 [--variants original,turbo] [--precisions fp32,bf16]
+//                  [--batches 1,8,32,64] [--steps 50]   (the T3 decode step, as a table)
 // Without --model-dir, each variant runs on a pattern model written once under the cache
 // directory (full size, so timings equal a real checkpoint's).
 
@@ -14,6 +17,7 @@
 
 #include "bench/bench_context.h"
 #include "bench/engine_table.h"
+#include "bench/t3_table.h"
 #include "engine/common/error.h"
 #include "engine/runtime/precision.h"
 #include "engine/runtime/threads.h"
@@ -52,6 +56,27 @@ chatterbox::bench::BenchConfig take_own_options(int& argc, char** argv) {
   return config;
 }
 
+// The subcommands that print a table instead of running Google Benchmark.
+struct Table {
+  const char* name;
+  int (*run)(int argc, char** argv);
+  int index = 0;  // where its name stands in argv
+};
+
+const Table* find_table(int argc, char** argv) {
+  static Table tables[] = {
+      {"engine", chatterbox::bench::run_engine_table},
+      {"t3", chatterbox::bench::run_t3_table},
+  };
+  for (int i = 1; i < argc; ++i)
+    for (Table& table : tables)
+      if (std::strcmp(argv[i], table.name) == 0) {
+        table.index = i;
+        return &table;
+      }
+  return nullptr;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -72,15 +97,14 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << e.what() << std::endl;
     return 2;
   }
-  for (int i = 1; i < argc; ++i)
-    if (std::strcmp(argv[i], "engine") == 0) {
-      try {
-        return chatterbox::bench::run_engine_table(argc - i - 1, argv + i + 1);
-      } catch (const std::exception& e) {
-        std::cerr << "error: " << e.what() << std::endl;
-        return 2;
-      }
+  if (const Table* table = find_table(argc, argv)) {
+    try {
+      return table->run(argc - table->index - 1, argv + table->index + 1);
+    } catch (const std::exception& e) {
+      std::cerr << "error: " << e.what() << std::endl;
+      return 2;
     }
+  }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   benchmark::RunSpecifiedBenchmarks();

@@ -77,6 +77,8 @@ std::unique_ptr<Pipeline> Pipeline::from_weights(Variant variant, PipelineWeight
   if (variant != Variant::kVoiceConversion) {
     models::t3::T3LoadOptions t3_options;
     t3_options.device = options.device;
+    t3_options.dtype = t3_dtype(options.precision, options.device);
+    pipeline->precision_ = options.precision;
     pipeline->t3_ = models::t3::T3Model::load(variant_name(variant), weights.t3, t3_options);
     pipeline->t3_weights_ = std::move(weights.t3);
     pipeline->voice_encoder_ = std::make_unique<voice_encoder::VoiceEncoder>(
@@ -134,6 +136,7 @@ void Pipeline::place(Component component, const torch::Device& device) {
       if (!t3_) return;
       models::t3::T3LoadOptions options;
       options.device = device;
+      options.dtype = t3_dtype(precision_, device);
       t3_ = models::t3::T3Model::load(variant_name(variant_), t3_weights_, options);
       return;
     }
@@ -148,6 +151,11 @@ void Pipeline::place(Component component, const torch::Device& device) {
     case Component::kReference:
       return s3gen_->place_reference(device);
   }
+}
+
+torch::ScalarType Pipeline::dtype_of(Component component) const {
+  if (component == Component::kT3 && t3_) return t3_->dtype();
+  return torch::kFloat32;
 }
 
 const Conditionals& Pipeline::builtin_voice() const {

@@ -17,6 +17,7 @@
 #include "engine/models/t3/t3_model.h"
 #include "engine/models/voice_encoder/voice_encoder.h"
 #include "engine/pipeline/conditionals.h"
+#include "engine/pipeline/precision.h"
 #include "engine/text/text_tokenizer.h"
 
 namespace chatterbox::pipeline {
@@ -59,6 +60,8 @@ using ProgressCallback = std::function<bool(int64_t tokens_generated)>;
 struct PipelineLoadOptions {
   torch::Device device = torch::kCPU;
   std::string multilingual_t3 = "v2";
+  // T3's precision wherever it is placed (precision.h). fp32 is exact to the reference.
+  Precision precision = Precision::kFp32;
 };
 
 // The parts of a pipeline that can each live on their own device.
@@ -140,6 +143,8 @@ class Pipeline {
   std::vector<Component> components() const;
   torch::Device device_of(Component component) const;
   void place(Component component, const torch::Device& device);
+  // The dtype a part computes in (T3's follows the precision and its device; the rest: float32).
+  torch::ScalarType dtype_of(Component component) const;
 
   // What the engine (runtime/) drives: the models and synthesize()'s request preparation.
   const std::shared_ptr<const models::t3::T3Model>& t3() const { return t3_; }
@@ -166,6 +171,7 @@ class Pipeline {
   Variant variant_ = Variant::kOriginal;
   std::shared_ptr<const models::t3::T3Model> t3_;
   io::StateDict t3_weights_;  // kept to rebuild T3 on another device
+  Precision precision_ = Precision::kFp32;
   std::unique_ptr<models::s3gen::S3Gen> s3gen_;
   std::unique_ptr<voice_encoder::VoiceEncoder> voice_encoder_;
   std::unique_ptr<text::TextTokenizer> tokenizer_;

@@ -95,6 +95,7 @@ void ModelInstance::load_locked() {
     pipeline::PipelineLoadOptions options;
     options.device = torch::kCPU;  // CPU first, then component by component
     options.multilingual_t3 = spec_.multilingual_t3;
+    options.precision = spec_.precision;
     auto pipeline = std::shared_ptr<pipeline::Pipeline>(
         pipeline::Pipeline::load(spec_.checkpoint_dir, spec_.variant, options));
     pattern_model_ = fs::exists(fs::join(spec_.checkpoint_dir, "PATTERN_MODEL.json"));
@@ -129,7 +130,6 @@ void ModelInstance::place_components(pipeline::Pipeline& pipeline, const DeviceC
     p.status.name = pipeline::component_name(c);
     p.status.requested_device = requested_device_;
     p.status.active_device = "cpu";
-    p.status.dtype = "float32";
     p.status.fallback_reason = choice.fallback_reason;
     if (!choice.device.is_cpu()) {
       try {
@@ -144,6 +144,7 @@ void ModelInstance::place_components(pipeline::Pipeline& pipeline, const DeviceC
                   " stays on the CPU: " + p.status.fallback_reason);
       }
     }
+    p.status.dtype = pipeline::dtype_name(pipeline.dtype_of(c));
     placements.push_back(std::move(p));
   }
   std::lock_guard<std::mutex> lock(mutex_);
@@ -157,6 +158,7 @@ void ModelInstance::fall_back(pipeline::Pipeline& pipeline, Placement& placement
   std::lock_guard<std::mutex> lock(mutex_);
   placement.status.fallback_reason = reason;
   placement.status.active_device = "cpu";
+  placement.status.dtype = pipeline::dtype_name(pipeline.dtype_of(placement.component));
   log::warn(spec_.name + ": " + placement.status.name + " falls back to the CPU: " + reason);
 }
 

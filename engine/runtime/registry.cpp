@@ -37,9 +37,6 @@ void Registry::add(ModelSpec spec) {
   if (spec.name.empty()) spec.name = variant_name(spec.variant);
   if (spec.checkpoint_dir.empty())
     fail(ErrorCode::kInvalidArgument, "model " + spec.name + " needs a checkpoint directory");
-  if (spec.precision != "fp32")
-    fail(ErrorCode::kInvalidArgument, "model " + spec.name + ": precision " + spec.precision +
-                                          " is not supported yet (fp32 only)");
   const auto devices = expand_devices(spec.devices, probe_);
   if (devices.empty()) fail(ErrorCode::kInvalidArgument, "model " + spec.name + " has no device");
   for (const auto& d : devices) choose_device(d, probe_);  // kInvalidArgument for a bad name

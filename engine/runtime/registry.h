@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/common/variant.h"
+#include "engine/pipeline/precision.h"
 #include "engine/runtime/device.h"
 #include "engine/runtime/engine_options.h"
 #include "engine/runtime/model_status.h"
@@ -26,7 +27,7 @@ struct ModelSpec {
   Variant variant = Variant::kTurbo;
   std::string checkpoint_dir;
   std::vector<std::string> devices{"auto"};  // "auto" alone: every usable GPU, else the CPU
-  std::string precision = "fp32";
+  pipeline::Precision precision = pipeline::Precision::kAuto;  // T3's (bf16 on CUDA)
   std::string multilingual_t3 = "v2";
   bool load_at_start = true;       // false: on the first request
   double idle_unload_seconds = 0;  // 0: never

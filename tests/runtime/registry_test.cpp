@@ -209,10 +209,7 @@ TEST(Registry, BadSpecsAreRefused) {
   EXPECT_THROW(registry.add(bad_device), Error);
   registry.add(nano_spec({"cpu"}));
   EXPECT_THROW(registry.add(nano_spec({"cpu"})), Error);  // duplicate name
-  auto bad_precision = nano_spec({"cpu"});
-  bad_precision.name = "other";
-  bad_precision.precision = "int3";
-  EXPECT_THROW(registry.add(bad_precision), Error);
+  EXPECT_THROW(pipeline::parse_precision("int3"), Error);
   registry.shutdown(std::chrono::milliseconds(0));
 }
 

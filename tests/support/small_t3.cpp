@@ -79,7 +79,8 @@ void put_gpt2_layers(RandomDict& w, const T3Config& c) {
 
 }  // namespace
 
-std::shared_ptr<const models::t3::T3Model> small_t3(const std::string& variant, uint64_t seed) {
+std::shared_ptr<const models::t3::T3Model> small_t3(const std::string& variant, uint64_t seed,
+                                                    torch::ScalarType dtype) {
   T3Config c = T3Config::by_name(variant);
   c.hidden = 64;
   c.layers = 2;
@@ -96,7 +97,9 @@ std::shared_ptr<const models::t3::T3Model> small_t3(const std::string& variant, 
     put_llama_layers(w, c);
   else
     put_gpt2_layers(w, c);
-  return std::make_shared<const models::t3::T3Model>(c, w.take(), models::t3::T3LoadOptions{});
+  models::t3::T3LoadOptions options;
+  options.dtype = dtype;
+  return std::make_shared<const models::t3::T3Model>(c, w.take(), options);
 }
 
 models::t3::T3Conditionals random_t3_voice(uint64_t seed, int64_t prompt_tokens) {

@@ -29,7 +29,7 @@ torch::Tensor decoder_attention_mask(const KVCache::Window& window, const torch:
   auto starts = torch::tensor(window.span.starts, longs).view({b, 1, 1});
   auto ends = starts + torch::tensor(window.span.lengths, longs).view({b, 1, 1});
   auto query_pos = starts + torch::arange(steps, longs).view({1, steps, 1});  // (B, T, 1)
-  auto key_pos = torch::arange(keys, longs).view({1, 1, keys});             // (1, 1, K)
+  auto key_pos = torch::arange(keys, longs).view({1, 1, keys});               // (1, 1, K)
   auto allowed = key_pos.le(query_pos).logical_and(key_pos.lt(ends));
   allowed = allowed.logical_or(key_pos.eq(query_pos));
   return allowed.unsqueeze(1).to(device);

@@ -16,20 +16,25 @@ class Backbone {
   virtual ~Backbone() = default;
 
   // Runs `embeds` (B, T, D) for the cache rows of `span`, each after the positions it already
-  // holds, writes their keys and values, and returns the final normed hidden states (B, T, D).
+  // holds, writes their keys and values, and returns the final normed hidden states (B, T, D)
+  // in float32. Inside, it computes in its dtype (embeds are cast to it; norms run in float32).
   // `positions` (B, T) int64 are the per-row position indices (RoPE for Llama, wpe rows for
   // GPT-2). Steps beyond a row's length in the span are padding: attended by nothing.
   virtual torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& positions,
                                 KVCache& cache, const CacheSpan& span) const = 0;
 
   virtual KVCache make_cache(int64_t rows, int64_t capacity) const = 0;
+  // The dtype of its weights, activations and KV cache.
+  virtual torch::ScalarType dtype() const = 0;
 };
 
 // Positions past .. past+steps-1 for every row: what a batch without padding uses.
 torch::Tensor consecutive_positions(int64_t batch, int64_t past, int64_t steps,
                                     const torch::Device& device);
 
+// dtype: float32, bfloat16 or float16.
 std::unique_ptr<Backbone> load_backbone(const T3Config& config, const io::StateDict& dict,
-                                        torch::Device device);
+                                        torch::Device device,
+                                        torch::ScalarType dtype = torch::kFloat32);
 
 }  // namespace chatterbox::models::t3

@@ -13,7 +13,8 @@ torch::Tensor gelu_new(const torch::Tensor& x) {
   return 0.5 * x * (1.0 + torch::tanh(k * (x + 0.044715 * torch::pow(x, 3.0))));
 }
 
-Gpt2Backbone::Gpt2Backbone(const T3Config& config, const WeightReader& tfmr) : config_(config) {
+Gpt2Backbone::Gpt2Backbone(const T3Config& config, const WeightReader& tfmr)
+    : config_(config), dtype_(tfmr.dtype()) {
   const int64_t d = config.hidden;
   wpe_ = tfmr.get("wpe.weight", {config.max_positions, d});
   for (int64_t i = 0; i < config.layers; ++i) {
@@ -58,13 +59,13 @@ torch::Tensor Gpt2Backbone::forward(const torch::Tensor& embeds, const torch::Te
                                             " positions of the GPT-2 backbone");
   const KVCache::Window window = cache.window(span, t);
   auto allowed = decoder_attention_mask(window, embeds.device());
-  auto h = embeds + torch::embedding(wpe_, positions.to(embeds.device()));
+  auto h = embeds.to(dtype_) + torch::embedding(wpe_, positions.to(embeds.device()));
   for (size_t i = 0; i < blocks_.size(); ++i) {
     const auto& block = blocks_[i];
     h = h + self_attention(block, static_cast<int64_t>(i), block.ln_1(h), cache, window, allowed);
     h = h + block.mlp_proj(gelu_new(block.c_fc(block.ln_2(h))));
   }
-  return ln_f_(h);
+  return ln_f_(h).to(torch::kFloat32);
 }
 
 }  // namespace chatterbox::models::t3

@@ -17,6 +17,7 @@ class Gpt2Backbone final : public Backbone {
   torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& positions, KVCache& cache,
                         const CacheSpan& span) const override;
   KVCache make_cache(int64_t rows, int64_t capacity) const override;
+  torch::ScalarType dtype() const override { return dtype_; }
 
  private:
   struct Block {
@@ -31,6 +32,7 @@ class Gpt2Backbone final : public Backbone {
                                const torch::Tensor& allowed) const;
 
   T3Config config_;
+  torch::ScalarType dtype_;
   torch::Tensor wpe_;
   std::vector<Block> blocks_;
   LayerNorm ln_f_;

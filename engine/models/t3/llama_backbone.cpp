@@ -5,35 +5,39 @@
 
 namespace chatterbox::models::t3 {
 
-LlamaBackbone::LlamaBackbone(const T3Config& config, const WeightReader& tfmr) : config_(config) {
+LlamaBackbone::LlamaBackbone(const T3Config& config, const WeightReader& tfmr)
+    : config_(config), dtype_(tfmr.dtype()) {
   const int64_t d = config.hidden;
   const int64_t attn = config.heads * config.head_dim;
   for (int64_t i = 0; i < config.layers; ++i) {
     auto w = tfmr.under("layers." + std::to_string(i) + ".");
     Layer layer;
-    layer.input_norm = w.get("input_layernorm.weight", {d});
+    layer.input_norm = w.full_precision().get("input_layernorm.weight", {d});
     layer.q = Linear::load(w.under("self_attn.q_proj."), d, attn, false);
     layer.k = Linear::load(w.under("self_attn.k_proj."), d, attn, false);
     layer.v = Linear::load(w.under("self_attn.v_proj."), d, attn, false);
     layer.o = Linear::load(w.under("self_attn.o_proj."), attn, d, false);
-    layer.post_attention_norm = w.get("post_attention_layernorm.weight", {d});
+    layer.post_attention_norm = w.full_precision().get("post_attention_layernorm.weight", {d});
     layer.gate = Linear::load(w.under("mlp.gate_proj."), d, config.intermediate, false);
     layer.up = Linear::load(w.under("mlp.up_proj."), d, config.intermediate, false);
     layer.down = Linear::load(w.under("mlp.down_proj."), config.intermediate, d, false);
     layers_.push_back(std::move(layer));
   }
-  final_norm_ = tfmr.get("norm.weight", {d});
+  final_norm_ = tfmr.full_precision().get("norm.weight", {d});
   inverse_frequencies_ = llama3_inverse_frequencies(config).to(tfmr.device());
 }
 
 KVCache LlamaBackbone::make_cache(int64_t rows, int64_t capacity) const {
   return KVCache(config_.layers, rows, config_.heads, config_.head_dim, capacity,
-                 final_norm_.options());
+                 final_norm_.options().dtype(dtype_));
 }
 
-torch::Tensor LlamaBackbone::rms_norm(const torch::Tensor& x, const torch::Tensor& weight) const {
-  auto variance = x.pow(2).mean(-1, /*keepdim=*/true);
-  return weight * (x * torch::rsqrt(variance + config_.norm_eps));
+torch::Tensor LlamaBackbone::rms_norm(const torch::Tensor& x, const torch::Tensor& weight,
+                                      torch::ScalarType out) const {
+  const auto x32 = x.to(torch::kFloat32);
+  auto variance = x32.pow(2).mean(-1, /*keepdim=*/true);
+  auto normed = weight * (x32 * torch::rsqrt(variance + config_.norm_eps));
+  return out == torch::kFloat32 ? normed : normed.to(out);
 }
 
 torch::Tensor LlamaBackbone::self_attention(const Layer& layer, int64_t index,
@@ -57,15 +61,16 @@ torch::Tensor LlamaBackbone::forward(const torch::Tensor& embeds, const torch::T
   const KVCache::Window window = cache.window(span, embeds.size(1));
   auto allowed = decoder_attention_mask(window, embeds.device());
   auto rope = rotary_tables(inverse_frequencies_, positions);
-  auto h = embeds;
+  if (dtype_ != torch::kFloat32) rope = {rope.cos.to(dtype_), rope.sin.to(dtype_)};
+  auto h = embeds.to(dtype_);
   for (size_t i = 0; i < layers_.size(); ++i) {
     const auto& layer = layers_[i];
-    h = h + self_attention(layer, static_cast<int64_t>(i), rms_norm(h, layer.input_norm), rope,
-                           cache, window, allowed);
-    auto x = rms_norm(h, layer.post_attention_norm);
+    h = h + self_attention(layer, static_cast<int64_t>(i), rms_norm(h, layer.input_norm, dtype_),
+                           rope, cache, window, allowed);
+    auto x = rms_norm(h, layer.post_attention_norm, dtype_);
     h = h + layer.down(torch::silu(layer.gate(x)) * layer.up(x));
   }
-  return rms_norm(h, final_norm_);
+  return rms_norm(h, final_norm_, torch::kFloat32);
 }
 
 }  // namespace chatterbox::models::t3

@@ -16,6 +16,7 @@ class LlamaBackbone final : public Backbone {
   torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& positions, KVCache& cache,
                         const CacheSpan& span) const override;
   KVCache make_cache(int64_t rows, int64_t capacity) const override;
+  torch::ScalarType dtype() const override { return dtype_; }
 
  private:
   struct Layer {
@@ -25,12 +26,15 @@ class LlamaBackbone final : public Backbone {
     Linear gate, up, down;
   };
 
-  torch::Tensor rms_norm(const torch::Tensor& x, const torch::Tensor& weight) const;
+  // In float32; the result in `out` dtype.
+  torch::Tensor rms_norm(const torch::Tensor& x, const torch::Tensor& weight,
+                         torch::ScalarType out) const;
   torch::Tensor self_attention(const Layer& layer, int64_t index, const torch::Tensor& x,
-                               const struct RotaryTables& rope, KVCache& cache, const KVCache::Window& window,
-                               const torch::Tensor& allowed) const;
+                               const struct RotaryTables& rope, KVCache& cache,
+                               const KVCache::Window& window, const torch::Tensor& allowed) const;
 
   T3Config config_;
+  torch::ScalarType dtype_;
   std::vector<Layer> layers_;
   torch::Tensor final_norm_;
   torch::Tensor inverse_frequencies_;

@@ -42,7 +42,8 @@ int64_t T3Model::prefill_length(const T3Conditionals& cond, int64_t text_tokens)
   const int64_t prompt =
       cond.cond_prompt_speech_tokens.defined() ? cond.cond_prompt_speech_tokens.numel() : 0;
   if (!config_.is_llama()) return 1 + prompt + text_tokens + 1;
-  const int64_t prompt_rows = prompt == 0 ? 0 : (config_.perceiver ? config_.perceiver_queries : prompt);
+  const int64_t prompt_rows =
+      prompt == 0 ? 0 : (config_.perceiver ? config_.perceiver_queries : prompt);
   return 1 + prompt_rows + (config_.emotion_input ? 1 : 0) + text_tokens + 2;
 }
 
@@ -56,10 +57,9 @@ torch::Tensor T3Model::prefill_embeddings(const T3Conditionals& cond, const torc
     fail(ErrorCode::kInvalidArgument, "a T3 request takes the conditionals of one request");
   const auto dev = device();
   if (!config_.is_llama())
-    return torch::cat(
-        {cond_emb, embed_text(text, false),
-         embed_speech(token_tensor(config_.start_speech_token, 1, dev), 0)},
-        1);
+    return torch::cat({cond_emb, embed_text(text, false),
+                       embed_speech(token_tensor(config_.start_speech_token, 1, dev), 0)},
+                      1);
   // Row 0 conditional, row 1 unconditional (text token embeddings zeroed when cfg > 0). Both
   // end with two identical start rows, as upstream's prefill does.
   auto bos = embed_speech(token_tensor(config_.start_speech_token, 2, dev), 0);
@@ -82,7 +82,8 @@ T3Generation T3Model::generate(const T3Conditionals& cond, const torch::Tensor& 
   torch::NoGradGuard no_grad;
   T3DecodeRequest request{cond, text_tokens, options, &uniforms};
   check_text(text_tokens);
-  T3Decoder decoder(*this, 1, prefill_length(cond, text_tokens.size(1)) + options.max_new_tokens + 1);
+  T3Decoder decoder(*this, 1,
+                    prefill_length(cond, text_tokens.size(1)) + options.max_new_tokens + 1);
   std::vector<int64_t> tokens;
   T3Generation out;
   auto results = decoder.prefill({request});

@@ -29,6 +29,9 @@ struct T3LoadOptions {
   // text_head is only used for the training loss (and by forward()'s text_logits); Turbo's is
   // 200 MB, so it is not kept unless asked for.
   bool keep_text_head = false;
+  // The transformer's weights, activations and KV cache: float32, bfloat16 or float16. Norms,
+  // the conditioning encoder, the embeddings and the speech head (logits) stay in float32.
+  torch::ScalarType dtype = torch::kFloat32;
 };
 
 struct T3GenerationOptions {
@@ -69,6 +72,7 @@ class T3Model {
                                              const T3LoadOptions& options = {});
 
   const T3Config& config() const { return config_; }
+  torch::ScalarType dtype() const { return backbone_->dtype(); }
   torch::Device device() const { return speech_head_.weight.device(); }
 
   // The conditioning prefix (B, Lc, D): 34 rows on Llama variants, 1 + P on GPT-2 variants.

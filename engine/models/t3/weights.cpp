@@ -3,7 +3,7 @@
 namespace chatterbox::models::t3 {
 
 torch::Tensor WeightReader::get(const std::string& key, const std::vector<int64_t>& shape) const {
-  return dict_.get(prefix_ + key, shape).to(device_, torch::kFloat32).contiguous();
+  return dict_.get(prefix_ + key, shape).to(device_, dtype_).contiguous();
 }
 
 Linear Linear::load(const WeightReader& w, int64_t in, int64_t out, bool with_bias) {
@@ -28,11 +28,15 @@ torch::Tensor Conv1D::operator()(const torch::Tensor& x) const {
 }
 
 LayerNorm LayerNorm::load(const WeightReader& w, int64_t dim, double eps) {
-  return LayerNorm{w.get("weight", {dim}), w.get("bias", {dim}), eps};
+  const WeightReader f32 = w.full_precision();
+  return LayerNorm{f32.get("weight", {dim}), f32.get("bias", {dim}), eps};
 }
 
 torch::Tensor LayerNorm::operator()(const torch::Tensor& x) const {
-  return torch::layer_norm(x, {weight.size(0)}, weight, bias, eps);
+  if (x.scalar_type() == torch::kFloat32)
+    return torch::layer_norm(x, {weight.size(0)}, weight, bias, eps);
+  return torch::layer_norm(x.to(torch::kFloat32), {weight.size(0)}, weight, bias, eps)
+      .to(x.scalar_type());
 }
 
 }  // namespace chatterbox::models::t3

@@ -11,22 +11,28 @@
 
 namespace chatterbox::models::t3 {
 
-// Reads tensors under a key prefix, checks shapes, moves them to `device` as float32.
+// Reads tensors under a key prefix, checks shapes, moves them to `device` as `dtype` (float32
+// unless the model runs in reduced precision).
 class WeightReader {
  public:
-  WeightReader(const io::StateDict& dict, torch::Device device, std::string prefix = "")
-      : dict_(dict), device_(device), prefix_(std::move(prefix)) {}
+  WeightReader(const io::StateDict& dict, torch::Device device, std::string prefix = "",
+               torch::ScalarType dtype = torch::kFloat32)
+      : dict_(dict), device_(device), prefix_(std::move(prefix)), dtype_(dtype) {}
 
   torch::Tensor get(const std::string& key, const std::vector<int64_t>& shape) const;
   WeightReader under(const std::string& prefix) const {
-    return WeightReader(dict_, device_, prefix_ + prefix);
+    return WeightReader(dict_, device_, prefix_ + prefix, dtype_);
   }
+  // The same keys read in float32 (norms keep full precision in a reduced-precision model).
+  WeightReader full_precision() const { return WeightReader(dict_, device_, prefix_); }
   torch::Device device() const { return device_; }
+  torch::ScalarType dtype() const { return dtype_; }
 
  private:
   const io::StateDict& dict_;
   torch::Device device_;
   std::string prefix_;
+  torch::ScalarType dtype_;
 };
 
 // nn.Linear: weight [out, in], optional bias.
@@ -45,7 +51,8 @@ struct Conv1D {
   torch::Tensor operator()(const torch::Tensor& x) const;
 };
 
-// nn.LayerNorm with affine weight and bias.
+// nn.LayerNorm with affine weight and bias, computed in float32 whatever the input's dtype
+// (returned in the input's dtype).
 struct LayerNorm {
   torch::Tensor weight;
   torch::Tensor bias;

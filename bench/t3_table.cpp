@@ -1,0 +1,117 @@
+#include "bench/t3_table.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench/bench_context.h"
+#include "engine/common/error.h"
+#include "engine/models/t3/t3_decoder.h"
+#include "engine/pipeline/pipeline.h"
+
+namespace chatterbox::bench {
+namespace {
+
+constexpr const char* kText =
+    "Chatterbox turns text into speech; this sentence is long enough to be typical.";
+
+struct TableOptions {
+  std::vector<Variant> variants{Variant::kOriginal, Variant::kTurbo};
+  std::vector<pipeline::Precision> precisions{pipeline::Precision::kFp32};
+  std::vector<int64_t> batches{1, 8, 32, 64};
+  int64_t steps = 50;
+};
+
+TableOptions parse(int argc, char** argv) {
+  TableOptions o;
+  for (int i = 0; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (i + 1 >= argc) fail(ErrorCode::kInvalidArgument, "t3: " + arg + " needs a value");
+    const std::string value = argv[++i];
+    if (arg == "--variants") {
+      o.variants.clear();
+      for (const auto& v : split_list(value)) o.variants.push_back(parse_variant(v));
+    } else if (arg == "--precisions") {
+      o.precisions.clear();
+      for (const auto& p : split_list(value)) o.precisions.push_back(pipeline::parse_precision(p));
+    } else if (arg == "--batches") {
+      o.batches.clear();
+      for (const auto& b : split_list(value)) o.batches.push_back(std::stoll(b));
+    } else if (arg == "--steps") {
+      o.steps = std::stoll(value);
+    } else {
+      fail(ErrorCode::kInvalidArgument, "t3: unknown option " + arg);
+    }
+  }
+  if (o.steps < 2) fail(ErrorCode::kInvalidArgument, "t3: --steps must be at least 2");
+  return o;
+}
+
+struct Row {
+  double ms_per_step = 0;
+  double tokens_per_s = 0;
+  double cache_mib = 0;
+};
+
+// `batch` requests prefilled together, then `steps` decode steps timed while all are active.
+Row measure(const pipeline::Pipeline& p, int64_t batch, int64_t steps) {
+  const auto& model = *p.t3();
+  const auto cond = p.t3_conditionals(p.request_voice(nullptr, 0.5));
+  const auto text = p.text_tokens(kText, "");
+  auto options = models::t3::T3GenerationOptions::defaults_for(model.config());
+  options.max_new_tokens = steps + 2;
+  std::vector<std::unique_ptr<sampling::GeneratorUniforms>> uniforms;
+  std::vector<models::t3::T3DecodeRequest> requests;
+  for (int64_t i = 0; i < batch; ++i) {
+    uniforms.push_back(std::make_unique<sampling::GeneratorUniforms>(i + 1));
+    requests.push_back({cond, text, options, uniforms.back().get()});
+  }
+  models::t3::T3Decoder decoder(model, batch, model.prefill_length(cond, text.size(1)) + steps + 4);
+  decoder.prefill(requests);
+  decoder.step();  // the first step after a prefill allocates; leave it out
+  synchronize();
+  const auto start = std::chrono::steady_clock::now();
+  int64_t timed = 0, tokens = 0;
+  for (; timed < steps - 1 && decoder.active() == batch; ++timed)
+    tokens += static_cast<int64_t>(decoder.step().size());
+  synchronize();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (timed == 0) fail(ErrorCode::kInternal, "t3: every request stopped at once");
+  Row row;
+  row.ms_per_step = 1000.0 * seconds / static_cast<double>(timed);
+  row.tokens_per_s = static_cast<double>(tokens) / seconds;
+  row.cache_mib = static_cast<double>(decoder.cache_bytes()) / (1 << 20);
+  return row;
+}
+
+}  // namespace
+
+int run_t3_table(int argc, char** argv) {
+  const TableOptions o = parse(argc, argv);
+  std::printf("t3: device %s, %lld decode steps, the checkpoint's built-in voice, text \"%s\"\n",
+              device().str().c_str(), static_cast<long long>(o.steps), kText);
+  std::printf("%-10s %-5s %6s %12s %13s %13s\n", "variant", "prec", "batch", "ms_per_step",
+              "tokens_per_s", "kv_cache_mib");
+  for (Variant variant : o.variants)
+    for (pipeline::Precision precision : o.precisions) {
+      pipeline::PipelineLoadOptions load;
+      load.device = device();
+      load.precision = precision;
+      auto p = pipeline::Pipeline::load(checkpoint(variant).dir, variant, load);
+      measure(*p, 1, 4);  // warm-up
+      for (int64_t batch : o.batches) {
+        const Row row = measure(*p, batch, o.steps);
+        std::printf("%-10s %-5s %6lld %12.3f %13.1f %13.1f\n", variant_name(variant),
+                    pipeline::precision_name(precision), static_cast<long long>(batch),
+                    row.ms_per_step, row.tokens_per_s, row.cache_mib);
+        std::fflush(stdout);
+      }
+    }
+  return 0;
+}
+
+}  // namespace chatterbox::bench

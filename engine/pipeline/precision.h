@@ -1,0 +1,27 @@
+#pragma once
+// The precision a model computes in. Reduced precision applies to the T3 transformer (its
+// weights, activations and KV cache); norms, sampling and S3Gen stay in float32.
+
+#include <torch/torch.h>
+
+#include <string>
+
+namespace chatterbox::pipeline {
+
+enum class Precision {
+  kAuto,  // bfloat16 on CUDA, float32 on the CPU and MPS
+  kFp32,
+  kBf16,
+  kFp16,
+};
+
+// "auto", "fp32", "bf16", "fp16"; anything else is Error(kInvalidArgument).
+Precision parse_precision(const std::string& name);
+const char* precision_name(Precision precision);
+
+// The dtype T3 computes in on `device`.
+torch::ScalarType t3_dtype(Precision precision, const torch::Device& device);
+// "float32", "bfloat16", "float16".
+const char* dtype_name(torch::ScalarType dtype);
+
+}  // namespace chatterbox::pipeline
