@@ -24,7 +24,9 @@ TEST_P(T3PrecisionTest, Bfloat16LogitsStayCloseToFloat32) {
   auto exact = testing::small_t3(GetParam(), 3, torch::kFloat32);
   auto reduced = testing::small_t3(GetParam(), 3, torch::kBFloat16);
   EXPECT_EQ(reduced->dtype(), torch::kBFloat16);
-  EXPECT_EQ(reduced->backbone().make_cache(1, 8).dtype(), torch::kBFloat16);
+  // Its KV cache holds 2-byte values.
+  EXPECT_EQ(2 * reduced->backbone().make_cache(1, 8).bytes(),
+            exact->backbone().make_cache(1, 8).bytes());
   auto cond = testing::random_t3_voice(5, 12);
   auto text = testing::random_text(exact->config(), 6, 20);
   torch::manual_seed(4);
