@@ -1,5 +1,6 @@
 #include "engine/models/t3/attention.h"
 
+#include <ATen/Context.h>
 #include <torch/version.h>
 
 #include <cmath>
@@ -10,6 +11,15 @@ namespace chatterbox::models::t3 {
 torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                         const torch::Tensor& allowed) {
 #if TORCH_VERSION_MAJOR >= 2
+#if TORCH_VERSION_MAJOR > 2 || TORCH_VERSION_MINOR >= 3
+  // cuDNN's attention, which libtorch picks first for bfloat16 on Hopper, plans anew for each
+  // shape, and a decode step's key length grows every step (measured: 10x slower steps).
+  static const bool cudnn_attention_off = [] {
+    at::globalContext().setSDPUseCuDNN(false);
+    return true;
+  }();
+  (void)cudnn_attention_off;
+#endif
   return at::scaled_dot_product_attention(
       q, k, v,
       allowed.defined() ? c10::optional<at::Tensor>(allowed) : c10::optional<at::Tensor>());
