@@ -145,7 +145,10 @@ void check_reduced_forward(const std::string& variant) {
 }
 
 // Tokens sampled in reduced precision with the golden's draws: how many lead tokens equal the
-// golden's (a logit moved across a draw's boundary changes the rest of the sequence).
+// golden's (a logit moved across a draw's boundary changes the rest of the sequence). Pattern
+// weights give flat logits (all within ~2.5 of each other over 8194 tokens), so neighbouring
+// cumulative probabilities lie closer than bfloat16's error: the margin keeps only the first
+// token on the H200 (1 of 40 base, 1 of 41 turbo); real checkpoints' peaked logits keep more.
 int64_t reduced_matching_tokens(const std::string& variant) {
   auto g = testing::load_golden("t3_" + variant + "_inference");
   auto model = load_pattern_model(variant, /*text_head=*/false, reduced_dtype());
@@ -171,10 +174,10 @@ TEST(T3ReducedPrecision, TurboForward) {
   check_reduced_forward("turbo");
 }
 TEST(T3ReducedPrecision, BaseInferenceKeepsTheGoldenTokens) {
-  EXPECT_GE(reduced_matching_tokens("base"), 0);
+  EXPECT_GE(reduced_matching_tokens("base"), 1);
 }
 TEST(T3ReducedPrecision, TurboInferenceKeepsTheGoldenTokens) {
-  EXPECT_GE(reduced_matching_tokens("turbo"), 0);
+  EXPECT_GE(reduced_matching_tokens("turbo"), 1);
 }
 
 }  // namespace
