@@ -19,6 +19,7 @@
 #include "bench/engine_table.h"
 #include "bench/t3_table.h"
 #include "engine/common/error.h"
+#include "engine/runtime/blas_check.h"
 #include "engine/runtime/precision.h"
 #include "engine/runtime/threads.h"
 
@@ -83,6 +84,7 @@ int main(int argc, char** argv) {
   try {
     const auto config = take_own_options(argc, argv);
     chatterbox::runtime::configure_threads(config.threads);
+    benchmark::AddCustomContext("openblas", chatterbox::runtime::openblas_core_name());
     chatterbox::runtime::set_allow_tf32(false);
     chatterbox::runtime::set_deterministic_kernels(true);
     chatterbox::bench::configure(config);

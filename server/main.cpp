@@ -6,6 +6,7 @@
 
 #include "engine/common/error.h"
 #include "engine/log/log.h"
+#include "engine/runtime/blas_check.h"
 #include "engine/runtime/precision.h"
 #include "engine/runtime/threads.h"
 #include "server/commands/command.h"
@@ -32,6 +33,8 @@ int main(int argc, char** argv) {
   try {
     log::set_level(global.log_level);
     runtime::configure_threads(global.threads);
+    if (const std::string warning = runtime::generic_blas_warning(); !warning.empty())
+      log::warn(warning);
     runtime::set_allow_tf32(global.allow_tf32);
     runtime::set_deterministic_kernels(true);
     for (auto& run : commands) {
