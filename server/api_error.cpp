@@ -9,12 +9,14 @@ namespace {
 constexpr int kGrpcCancelled = 1;
 constexpr int kGrpcUnknown = 2;
 constexpr int kGrpcInvalidArgument = 3;
+constexpr int kGrpcDeadlineExceeded = 4;
 constexpr int kGrpcNotFound = 5;
 constexpr int kGrpcResourceExhausted = 8;
 constexpr int kGrpcAlreadyExists = 6;
 constexpr int kGrpcUnimplemented = 12;
 constexpr int kGrpcInternal = 13;
 constexpr int kGrpcUnavailable = 14;
+constexpr int kGrpcUnauthenticated = 16;
 
 }  // namespace
 
@@ -53,6 +55,8 @@ int http_status_for(ErrorCode code) {
       return 499;  // client closed request (nginx's convention)
     case ErrorCode::kUnavailable:
       return 503;
+    case ErrorCode::kDeadlineExceeded:
+      return 504;
     case ErrorCode::kInternal:
       return 500;
   }
@@ -74,6 +78,8 @@ int grpc_status_for(ErrorCode code) {
       return kGrpcUnavailable;
     case ErrorCode::kCancelled:
       return kGrpcCancelled;
+    case ErrorCode::kDeadlineExceeded:
+      return kGrpcDeadlineExceeded;
     case ErrorCode::kInternal:
       return kGrpcInternal;
   }
@@ -86,6 +92,8 @@ int grpc_status_for_http(int http_status) {
     case 413:
     case 422:
       return kGrpcInvalidArgument;
+    case 401:
+      return kGrpcUnauthenticated;
     case 404:
       return kGrpcNotFound;
     case 409:
@@ -98,6 +106,8 @@ int grpc_status_for_http(int http_status) {
       return kGrpcUnimplemented;
     case 503:
       return kGrpcUnavailable;
+    case 504:
+      return kGrpcDeadlineExceeded;
     default:
       return http_status >= 500 ? kGrpcInternal : kGrpcUnknown;
   }
