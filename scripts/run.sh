@@ -28,6 +28,18 @@ if [ "$variant" = vc ]; then
     --max-new-tokens "${CHATTERBOX_MAX_NEW_TOKENS:-100}" --out "$out_dir/hello.wav"
 fi
 
+# OpenMP threads that sleep when idle (spinning ones starve everything else on a shared or small
+# machine), and OpenBLAS's kernel named where its CPU detection falls back to the generic one
+# (it ran sgemm on the Prescott kernel on an AVX-512 Xeon it did not know).
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+if [ -z "${OPENBLAS_CORETYPE:-}" ] && [ -r /proc/cpuinfo ]; then
+  if grep -qm1 ' avx512f' /proc/cpuinfo; then
+    export OPENBLAS_CORETYPE=SkylakeX
+  elif grep -qm1 ' avx2' /proc/cpuinfo; then
+    export OPENBLAS_CORETYPE=Haswell
+  fi
+fi
+
 http_listen=${CHATTERBOX_HTTP_LISTEN:-127.0.0.1:8000}
 grpc_listen=${CHATTERBOX_GRPC_LISTEN:-127.0.0.1:50051}
 auth=""

@@ -168,7 +168,6 @@ class TransportsTest(unittest.TestCase):
         rate, channels, frames = decode(wav, ".wav")
         self.assertEqual((rate, channels), (24000, 1))
         self.assertGreater(frames, 0)
-        self.assertLessEqual(frames, SHORT * harness.SAMPLES_PER_TOKEN)
         status, _, pcm = results["pcm"]
         self.assertEqual(status, 200)
         self.assertEqual(len(pcm), 2 * frames)  # the same seed: the same audio
