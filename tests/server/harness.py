@@ -67,7 +67,8 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError("chatterboxd exited early:\n" + self.log_text())
             if os.path.exists(self.ports_file):
-                ports = json.load(open(self.ports_file))
+                with open(self.ports_file) as f:
+                    ports = json.load(f)
                 self.http_port, self.grpc_port = ports["http"], ports["grpc"]
                 return
             time.sleep(0.05)
@@ -148,7 +149,8 @@ class Server:
 
     def log_text(self):
         self.log.flush()
-        return open(self.log_path, errors="replace").read()
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
 
 
 class SfInfo(ctypes.Structure):
@@ -186,6 +188,11 @@ def decode(data, suffix):
             frames += n
         _sndfile.sf_close(handle)
         return info.samplerate, info.channels, frames
+
+
+def read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
 
 
 def sse_events(payload):

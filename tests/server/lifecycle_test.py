@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """chatterboxd as `make run` starts it (scripts/run.sh on a pattern nano model), called with the
-curl line it prints; then SIGTERM while two streams run: the server stops taking requests,
+curl line it prints; a full queue answered 429 (two slots, a queue of one); then SIGTERM while two streams run: the server stops taking requests,
 health goes NOT_SERVING, the short stream finishes within the grace period, the long one is
 cancelled after it, and the process exits 0."""
+import json
 import os
 import re
 import shlex
@@ -18,7 +19,7 @@ import unittest
 import harness
 from harness import Server, decode
 
-GRACE = 4
+GRACE = 20
 
 
 def free_port():
@@ -40,11 +41,12 @@ class LifecycleTest(unittest.TestCase):
         build = os.path.dirname(os.path.dirname(os.path.abspath(harness.CHATTERBOXD)))
         server = Server(env=env, command=[
             "bash", os.path.join(harness.SOURCE, "scripts", "run.sh"), build,
-            "--shutdown-grace", str(GRACE)])
+            "--shutdown-grace", str(GRACE), "--max-slots", "2", "--max-queue", "1"])
         server.http_port, server.grpc_port = http_port, grpc_port
         try:
             server.wait_ready()
             self.check_banner_and_curl_line(server, data)
+            self.check_full_queue_is_429(server)
             self.check_sigterm_during_streaming(server)
         finally:
             if server.process.poll() is None:
@@ -62,19 +64,38 @@ class LifecycleTest(unittest.TestCase):
                                   '"response_format": "wav", "max_new_tokens": 8')
         p = subprocess.run(["sh", "-c", command], cwd=data, capture_output=True, timeout=600)
         self.assertEqual(p.returncode, 0, p.stderr.decode())
-        rate, channels, frames = decode(open(os.path.join(data, "hello.wav"), "rb").read(), ".wav")
+        rate, channels, frames = decode(harness.read_bytes(os.path.join(data, "hello.wav")), ".wav")
         self.assertEqual((rate, channels), (24000, 1))
         self.assertGreater(frames, 0)
         status, health = server.json("GET", "/health")
         self.assertTrue(health["models"][0]["pattern_model"])
         self.assertIn("noise", health["models"][0]["note"])
 
+    def check_full_queue_is_429(self, server):
+        results = []
+
+        def one():
+            results.append(server.call("POST", "/v1/audio/speech", {
+                "model": "nano", "input": "Busy.", "voice": "alloy", "response_format": "pcm",
+                "stream": False, "max_new_tokens": 1}))
+
+        threads = [threading.Thread(target=one) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        statuses = sorted(r[0] for r in results)
+        self.assertIn(429, statuses)
+        self.assertEqual(set(statuses), {200, 429}, statuses)
+        refused = [r for r in results if r[0] == 429][0]
+        self.assertEqual(json.loads(refused[2])["error"]["type"], "rate_limit_error")
+        self.assertEqual(refused[1].get("retry-after"), "1")
+
     def check_sigterm_during_streaming(self, server):
         results, started = {}, {"short": threading.Event(), "long": threading.Event()}
 
         def stream(name, tokens):
             import http.client
-            import json
             conn = http.client.HTTPConnection("127.0.0.1", server.http_port, timeout=600)
             conn.request("POST", "/v1/audio/speech", body=json.dumps({
                 "model": "nano", "input": "Shutting down.", "voice": "alloy",
@@ -94,7 +115,7 @@ class LifecycleTest(unittest.TestCase):
                 results[name] = ("cut", body, repr(e))
             started[name].set()
 
-        threads = [threading.Thread(target=stream, args=("short", 20)),
+        threads = [threading.Thread(target=stream, args=("short", 14)),
                    threading.Thread(target=stream, args=("long", 1500))]
         for t in threads:
             t.start()

@@ -21,8 +21,8 @@ from chatterbox.v1 import tts_pb2, tts_pb2_grpc  # noqa: E402
 KEY = "test-key-123"
 EXAMPLES = os.path.join(harness.SOURCE, "clients", "examples")
 SUFFIX = {"wav": ".wav", "flac": ".flac", "mp3": ".mp3", "opus": ".opus"}
-STREAM_TOKENS = 30  # first chunk at 12 tokens: at least two chunks
-SHORT = 8
+STREAM_TOKENS = 20  # the first chunk has 12 tokens: at least two chunks
+SHORT = 4  # one chunk
 
 
 class TransportsTest(unittest.TestCase):
@@ -32,7 +32,7 @@ class TransportsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = Server(device="cuda:3", api_key=KEY,
-                            args=["--max-slots", "4", "--max-queue", "12", "--max-input-chars",
+                            args=["--max-slots", "4", "--max-queue", "16", "--max-input-chars",
                                   "300", "--max-body-bytes", "2000000", "--max-upload-bytes",
                                   "1000000", "--shutdown-grace", "5"])
         cls.server.wait_for_ports()
@@ -61,6 +61,12 @@ class TransportsTest(unittest.TestCase):
                             "--timeout", "300", *args], stdout=stdout, stderr=subprocess.PIPE,
                            env=env, timeout=600)
         return p.returncode, p.stdout.decode(errors="replace") if stdout else "", p.stderr.decode()
+
+    def setUp(self):
+        self.started = time.monotonic()
+
+    def tearDown(self):
+        print(f"  [{time.monotonic() - self.started:.1f} s]", file=sys.stderr)
 
     def metadata(self):
         return [("authorization", "Bearer " + KEY)]
@@ -210,7 +216,7 @@ class TransportsTest(unittest.TestCase):
     def test_native_tts_with_a_one_off_clip(self):
         clip = harness.long_reference_clip(os.path.join(self.server.dir, "clip.wav"))
         body = {"text": "Cloned once.", "reference_audio": base64.b64encode(
-            open(clip, "rb").read()).decode(), "seed": 1, "max_new_tokens": SHORT}
+            harness.read_bytes(clip)).decode(), "seed": 1, "max_new_tokens": SHORT}
         status, headers, wav = self.server.call("POST", "/v1/tts", body)
         self.assertEqual(status, 200, wav[:300])
         self.assertEqual(decode(wav, ".wav")[0], 24000)
@@ -235,7 +241,7 @@ class TransportsTest(unittest.TestCase):
 
     def test_voices_crud_over_both_transports(self):
         clip_path = harness.long_reference_clip(os.path.join(self.server.dir, "voice.wav"))
-        clip = open(clip_path, "rb").read()
+        clip = harness.read_bytes(clip_path)
         status, _, payload = self.upload_multipart("narrator", clip)
         self.assertEqual(status, 201, payload[:300])
         voice = json.loads(payload)
@@ -277,7 +283,7 @@ class TransportsTest(unittest.TestCase):
     def test_bad_inputs_get_their_errors_and_the_server_keeps_serving(self):
         s = self.server
         clip_path = harness.long_reference_clip(os.path.join(s.dir, "keep.wav"))
-        self.assertEqual(self.upload_multipart("keeper", open(clip_path, "rb").read())[0], 201)
+        self.assertEqual(self.upload_multipart("keeper", harness.read_bytes(clip_path))[0], 201)
         post = lambda path, body: s.call("POST", path, body)  # noqa: E731
         self.assert_error(post("/v1/audio/speech", b"{not json"), 400)
         self.assert_error(post("/v1/audio/speech", {"model": "nano"}), 400)
@@ -315,24 +321,6 @@ class TransportsTest(unittest.TestCase):
         self.assertGreater(s.metric("chatterbox_requests_total",
                                     'route="POST /v1/audio/speech"', 'status="404"'), 0)
 
-    def test_full_queue_is_429(self):
-        results = []
-
-        def one():
-            results.append(self.speech(max_new_tokens=1, stream=False))
-
-        threads = [threading.Thread(target=one) for _ in range(24)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        statuses = sorted(r[0] for r in results)
-        self.assertIn(429, statuses, statuses)
-        self.assertEqual(set(statuses), {200, 429}, statuses)
-        refused = [r for r in results if r[0] == 429][0]
-        self.assertEqual(json.loads(refused[2])["error"]["type"], "rate_limit_error")
-        self.assertTrue(self.wait_streams_idle())
-
     # --- concurrency, disconnects, cancellation --------------------------------------------
 
     def test_sixteen_simultaneous_streams_over_both_transports(self):
@@ -341,12 +329,12 @@ class TransportsTest(unittest.TestCase):
         def rest(i):
             status, _, pieces = self.server.stream("/v1/audio/speech", {
                 "model": "nano", "input": f"Request {i}.", "voice": "alloy",
-                "response_format": "wav", "seed": i, "max_new_tokens": 16})
+                "response_format": "wav", "seed": i, "max_new_tokens": SHORT})
             outcomes.append(("rest", status, decode(b"".join(p for _, p in pieces), ".wav")))
 
         def grpc_call(i):
             audio = b""
-            request = tts_pb2.SynthesizeRequest(text=f"Request {i}.", seed=i, max_new_tokens=16)
+            request = tts_pb2.SynthesizeRequest(text=f"Request {i}.", seed=i, max_new_tokens=SHORT)
             for message in self.stub.Synthesize(request, metadata=self.metadata(), timeout=600):
                 audio += message.audio
             outcomes.append(("grpc", 200, decode(audio, ".wav")))
@@ -402,7 +390,7 @@ class TransportsTest(unittest.TestCase):
         self.assertGreaterEqual(int(stats["chunks"]), 2)
         self.assertLess(float(stats["first_audio_s"]), float(stats["total_s"]))
         self.assertEqual(stats["device"], "cpu")
-        rate, _, frames = decode(open(out, "rb").read(), ".wav")
+        rate, _, frames = decode(harness.read_bytes(out), ".wav")
         self.assertEqual(rate, 24000)
         rc, stdout, err = self.cli("say", "To stdout.", "--format", "pcm", "--max-new-tokens",
                                    str(SHORT), "-o", "-", stdout=subprocess.PIPE)
@@ -424,7 +412,7 @@ class TransportsTest(unittest.TestCase):
         self.assertEqual(result["sample_rate"], 24000)
         self.assertGreaterEqual(len(result["arrivals"]), 2)
         self.assertLess(result["arrivals"][0], result["arrivals"][-1])
-        self.assertEqual(decode(open(os.path.join(out, "g.wav"), "rb").read(), ".wav")[2],
+        self.assertEqual(decode(harness.read_bytes(os.path.join(out, "g.wav")), ".wav")[2],
                          result["samples"])
         base = f"http://127.0.0.1:{self.server.http_port}"
         p = subprocess.run(["/usr/bin/python3", os.path.join(EXAMPLES, "python_rest.py"),
@@ -437,7 +425,7 @@ class TransportsTest(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr.decode() + p.stdout.decode())
         for name in ("one_shot.wav", "streamed.wav", "python_one_shot.wav",
                      "python_streamed.wav"):
-            self.assertEqual(decode(open(os.path.join(out, name), "rb").read(), ".wav")[0],
+            self.assertEqual(decode(harness.read_bytes(os.path.join(out, name)), ".wav")[0],
                              24000, name)
 
 
