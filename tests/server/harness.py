@@ -31,7 +31,8 @@ def cpu_environment():
     threads took 60% of the CPU), and OpenBLAS's kernel named where its CPU detection falls back
     to the generic one (an unknown Xeon ran sgemm on the Prescott kernel): 8x faster here."""
     env = {"OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
-    flags = open("/proc/cpuinfo").read().split("flags", 2)[1].split("\n")[0].split()
+    with open("/proc/cpuinfo") as f:
+        flags = f.read().split("flags", 2)[1].split("\n")[0].split()
     if "OPENBLAS_CORETYPE" not in os.environ:
         if "avx512f" in flags:
             env["OPENBLAS_CORETYPE"] = "SkylakeX"
@@ -145,7 +146,8 @@ class Server:
             self.process.wait()
             return None
         finally:
-            self.log.close()
+            if not self.log.closed:
+                self.log.close()
 
     def log_text(self):
         self.log.flush()

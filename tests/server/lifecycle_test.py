@@ -51,6 +51,7 @@ class LifecycleTest(unittest.TestCase):
         finally:
             if server.process.poll() is None:
                 server.stop(signal.SIGKILL)
+            server.log.close()
 
     def check_banner_and_curl_line(self, server, data):
         log = server.log_text()
@@ -94,11 +95,11 @@ class LifecycleTest(unittest.TestCase):
     def check_sigterm_during_streaming(self, server):
         results, started = {}, {"short": threading.Event(), "long": threading.Event()}
 
-        def stream(name, tokens):
+        def stream(name, tokens, text="Shutting down."):
             import http.client
             conn = http.client.HTTPConnection("127.0.0.1", server.http_port, timeout=600)
             conn.request("POST", "/v1/audio/speech", body=json.dumps({
-                "model": "nano", "input": "Shutting down.", "voice": "alloy",
+                "model": "nano", "input": text, "voice": "alloy",
                 "response_format": "wav", "max_new_tokens": tokens}).encode(),
                 headers={"Content-Type": "application/json"})
             response = conn.getresponse()
@@ -113,10 +114,12 @@ class LifecycleTest(unittest.TestCase):
                 results[name] = ("complete", body)
             except Exception as e:  # noqa: BLE001 - a cut stream is an expected outcome
                 results[name] = ("cut", body, repr(e))
+            finally:
+                conn.close()
             started[name].set()
 
         threads = [threading.Thread(target=stream, args=("short", 14)),
-                   threading.Thread(target=stream, args=("long", 1500))]
+                   threading.Thread(target=stream, args=("long", 1500, "A long text to speak. " * 12))]
         for t in threads:
             t.start()
         self.assertTrue(started["short"].wait(300) and started["long"].wait(300))
@@ -138,6 +141,9 @@ class LifecycleTest(unittest.TestCase):
         self.assertIn("stopped", log)
         self.assertEqual(results["short"][0], "complete", log[-2000:])
         self.assertGreater(decode(results["short"][1], ".wav")[2], 0)
+        # The long stream outlives the grace period: cancelled then, its body cut short.
+        self.assertEqual(results["long"][0], "cut", log[-2000:])
+        self.assertGreater(elapsed, GRACE - 1)
         self.assertLess(elapsed, GRACE + 60)
         print(f"stopped {elapsed:.1f} s after SIGTERM; long stream: {results['long'][0]}",
               file=sys.stderr)
