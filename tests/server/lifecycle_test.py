@@ -119,7 +119,7 @@ class LifecycleTest(unittest.TestCase):
             started[name].set()
 
         threads = [threading.Thread(target=stream, args=("short", 14)),
-                   threading.Thread(target=stream, args=("long", 1500, "A long text to speak. " * 12))]
+                   threading.Thread(target=stream, args=("long", 800, "A long text to speak. " * 12))]
         for t in threads:
             t.start()
         self.assertTrue(started["short"].wait(300) and started["long"].wait(300))

@@ -399,7 +399,7 @@ class TransportsTest(unittest.TestCase):
 
     def test_python_and_curl_examples(self):
         env = {**os.environ, "CHATTERBOX_API_KEY": KEY, "CHATTERBOX_PY_STUBS": harness.STUBS,
-               "CHATTERBOX_MAX_NEW_TOKENS": str(STREAM_TOKENS)}
+               "CHATTERBOX_MAX_NEW_TOKENS": str(SHORT)}
         out = os.path.join(self.server.dir, "examples")
         os.makedirs(out, exist_ok=True)
         p = subprocess.run(["/usr/bin/python3", os.path.join(EXAMPLES, "python_grpc.py"),
