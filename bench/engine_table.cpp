@@ -80,7 +80,8 @@ Row measure(runtime::Engine& engine, const std::shared_ptr<const pipeline::Condi
     });
   for (auto& t : readers) t.join();
   synchronize();
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   Row row;
   double audio = 0, speech_tokens = 0;
   for (const auto& rec : records) {

@@ -13,6 +13,5 @@ if [ -n "${DEPS_PREFIX:-}" ]; then
   export PKG_CONFIG_PATH="$DEPS_PREFIX/usr/lib/x86_64-linux-gnu/pkgconfig:$DEPS_PREFIX/usr/share/pkgconfig"
   export LD_LIBRARY_PATH="$DEPS_PREFIX/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}"
 fi
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefixes" \
-  -DCHATTERBOX_WITH_GRPC=OFF -DCHATTERBOX_WITH_HTTP=OFF "$@"
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefixes" "$@"
 cmake --build "$build_dir" -j "$(nproc)"

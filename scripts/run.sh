@@ -3,9 +3,14 @@
 # $CHATTERBOX_HTTP_LISTEN, default 127.0.0.1:8000; gRPC on $CHATTERBOX_GRPC_LISTEN, default
 # 127.0.0.1:50051). Without a real checkpoint (CHATTERBOX_MODEL_DIR), it makes a full-size
 # pattern model first (weights that are a pure function of their names: the whole system runs
-# for real, but the audio is noise). CHATTERBOX_VARIANT picks the variant (default nano).
+# for real, but the audio is noise).
+#   CHATTERBOX_VARIANT   nano (default), original, multilingual, turbo, or vc (voice conversion
+#                        takes speech, not text: one offline conversion instead of a server)
+#   CHATTERBOX_SOURCE    the speech to convert (vc; default: a clip of the shared folder's audio/)
+#   CHATTERBOX_SHARED_DIR  the shared folder (default: ../shared beside the checkout)
 # Usage: run.sh [BUILD_DIR] [extra serve flags...]
 set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${1:-build}
 shift || true
 variant=${CHATTERBOX_VARIANT:-nano}
@@ -13,32 +18,38 @@ data_dir=${CHATTERBOX_DATA_DIR:-$PWD/var}
 model_dir=${CHATTERBOX_MODEL_DIR:-$data_dir/models/$variant}
 bin="$build_dir/server/chatterboxd"
 
+# vc converts speech: find it before writing a model.
+case "$variant" in
+  vc | voice-conversion)
+    shared_dir=${CHATTERBOX_SHARED_DIR:-$root/../shared}
+    source=${CHATTERBOX_SOURCE:-$shared_dir/audio/BAC009S0764W0122.wav}
+    if [ ! -f "$source" ]; then
+      echo "run.sh: vc converts speech, and there is none at $source: set CHATTERBOX_SOURCE to a" \
+        "speech clip, or CHATTERBOX_SHARED_DIR to the shared folder (with audio/)" >&2
+      exit 1
+    fi
+    ;;
+esac
+
 if [ ! -f "$model_dir/PATTERN_MODEL.json" ] && [ -z "${CHATTERBOX_MODEL_DIR:-}" ]; then
   "$bin" make-pattern-model --variant "$variant" --out "$model_dir"
 else
   echo "using the checkpoint in $model_dir"
 fi
 
-if [ "$variant" = vc ]; then
-  # Voice conversion takes speech, not text: one offline conversion in the built-in voice.
-  out_dir="$data_dir/out"
-  mkdir -p "$out_dir"
-  text=${CHATTERBOX_TEXT:-"Hello from chatterboxd. This sentence was synthesised offline."}
-  exec "$bin" synth --model-dir "$model_dir" --variant "$variant" --text "$text" \
-    --max-new-tokens "${CHATTERBOX_MAX_NEW_TOKENS:-100}" --out "$out_dir/hello.wav"
-fi
+case "$variant" in
+  vc | voice-conversion)
+    # Voice conversion takes speech, not text: one offline conversion in the built-in voice.
+    out_dir="$data_dir/out"
+    mkdir -p "$out_dir"
+    exec "$bin" synth --model-dir "$model_dir" --variant "$variant" --source "$source" \
+      --out "$out_dir/converted.wav"
+    ;;
+esac
 
 # OpenMP threads that sleep when idle (spinning ones starve everything else on a shared or small
-# machine), and OpenBLAS's kernel named where its CPU detection falls back to the generic one
-# (it ran sgemm on the Prescott kernel on an AVX-512 Xeon it did not know).
+# machine).
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
-if [ -z "${OPENBLAS_CORETYPE:-}" ] && [ -r /proc/cpuinfo ]; then
-  if grep -qm1 ' avx512f' /proc/cpuinfo; then
-    export OPENBLAS_CORETYPE=SkylakeX
-  elif grep -qm1 ' avx2' /proc/cpuinfo; then
-    export OPENBLAS_CORETYPE=Haswell
-  fi
-fi
 
 http_listen=${CHATTERBOX_HTTP_LISTEN:-127.0.0.1:8000}
 grpc_listen=${CHATTERBOX_GRPC_LISTEN:-127.0.0.1:50051}

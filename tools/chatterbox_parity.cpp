@@ -23,7 +23,6 @@
 #include "engine/runtime/device.h"
 #include "engine/runtime/precision.h"
 #include "engine/runtime/threads.h"
-#include "tests/support/recorded_draws.h"
 
 namespace chatterbox::parity_tool {
 namespace {
@@ -46,24 +45,38 @@ Golden open_golden(const std::string& path) {
 
 class Comparison {
  public:
-  // tolerance < 0: exact equality (token ids).
+  // tolerance < 0: exact equality (token ids). Shapes must be equal: a tensor of another shape
+  // is a failure, never reshaped to fit.
   void check(const std::string& name, const torch::Tensor& actual, const torch::Tensor& expected,
              double tolerance) {
-    const auto a = actual.to(torch::kCPU).to(torch::kDouble).reshape({-1});
-    const auto e = expected.to(torch::kCPU).to(torch::kDouble).reshape({-1});
-    bool ok = actual.sizes() == expected.sizes() ||
-              a.numel() == e.numel();  // (1, n) vs (n,) is the same tensor
+    const bool same_shape = actual.sizes() == expected.sizes();
     double diff = std::numeric_limits<double>::infinity();
-    if (ok && a.numel() > 0) diff = (a - e).abs().max().item<double>();
-    if (ok && a.numel() == 0) diff = 0.0;
-    if (ok) ok = std::isfinite(diff) && (tolerance < 0 ? diff == 0.0 : diff <= tolerance);
+    if (same_shape && actual.numel() == 0) diff = 0.0;
+    if (same_shape && actual.numel() > 0) {
+      const auto a = actual.to(torch::kCPU).to(torch::kDouble);
+      const auto e = expected.to(torch::kCPU).to(torch::kDouble);
+      diff = (a - e).abs().max().item<double>();
+    }
+    const bool ok =
+        same_shape && std::isfinite(diff) && (tolerance < 0 ? diff == 0.0 : diff <= tolerance);
     char line[256];
     std::snprintf(line, sizeof(line), "%-22s %-14s max|diff| %.3e  tol %-7s %s", name.c_str(),
                   shape(actual).c_str(), diff, tolerance < 0 ? "exact" : format(tolerance).c_str(),
                   ok ? "ok" : "FAIL");
     std::cout << line;
-    if (actual.numel() != expected.numel())
-      std::cout << " (golden shape " << shape(expected) << ")";
+    if (!same_shape) std::cout << " (shape mismatch: the golden's is " << shape(expected) << ")";
+    std::cout << std::endl;
+    all_ok_ = all_ok_ && ok;
+  }
+  // Exactly equal counts (token counts, sampling steps).
+  void check_count(const std::string& name, int64_t actual, int64_t expected,
+                   const std::string& source) {
+    const bool ok = actual == expected;
+    char line[256];
+    std::snprintf(line, sizeof(line), "%-22s %-14lld %-34s %s", name.c_str(),
+                  static_cast<long long>(actual), ("exact, " + source).c_str(), ok ? "ok" : "FAIL");
+    std::cout << line;
+    if (!ok) std::cout << " (the golden's: " << expected << ")";
     std::cout << std::endl;
     all_ok_ = all_ok_ && ok;
   }
@@ -88,12 +101,55 @@ class Comparison {
   bool all_ok_ = true;
 };
 
-pipeline::Draws recorded_draws(const Golden& golden) {
+// The golden's recorded draws ({"key", "site"} in meta["draws"], goldens/README.md) mapped onto
+// the S3Gen noise they stand for, matched by call site. The vocoder's source-noise draw
+// (hifigan.py:282) does not reach the reference's output and is skipped; an unknown site, or a
+// listed key the file lacks, is an error, so that a change of the golden format cannot pass.
+models::s3gen::S3GenNoise recorded_s3gen_noise(const Golden& golden) {
+  if (!golden.meta.contains("draws"))
+    fail(ErrorCode::kCorruptData, "the golden's metadata lists no draws");
+  models::s3gen::S3GenNoise noise;
+  for (const auto& draw : golden.meta["draws"]) {
+    const std::string site = draw.at("site"), key = draw.at("key");
+    if (!golden.has(key))
+      fail(ErrorCode::kCorruptData,
+           "the golden lists draw " + key + " (" + site + ") but holds no such tensor");
+    if (site.find("s3gen.py:flow_inference") != std::string::npos)
+      noise.flow_generated = golden[key];
+    else if (site.find("flow_matching.py:forward") != std::string::npos)
+      noise.flow_z = golden[key];
+    else if (site.rfind("rand@uniform.py", 0) == 0)
+      noise.hift_phase = golden[key];
+    else if (site.find("hifigan.py:forward:226") != std::string::npos)
+      noise.hift_sine_noise = golden[key];
+    else if (site.find("hifigan.py:forward:282") == std::string::npos)
+      fail(ErrorCode::kUnsupported, "unknown draw site " + site);
+  }
+  return noise;
+}
+
+void require_draw(const torch::Tensor& draw, const char* what) {
+  if (!draw.defined())
+    fail(ErrorCode::kCorruptData,
+         std::string("the golden records no ") + what +
+             ": a parity run replays every random draw of the reference and never makes its own");
+}
+
+// Every draw the pipeline makes, from the golden; a missing one is an error, never noise drawn
+// from a seed.
+pipeline::Draws recorded_draws(const Golden& golden, bool text_to_speech, bool meanflow) {
   pipeline::Draws draws;
-  if (golden.has("sample_u")) draws.sample_u = golden["sample_u"];
-  if (golden.meta.contains("draws"))
-    draws.s3gen = testing::recorded_s3gen_noise(
-        golden.meta["draws"], [&](const std::string& key) { return golden[key]; });
+  if (text_to_speech) {
+    if (!golden.has("sample_u"))
+      fail(ErrorCode::kCorruptData, "the golden has no sample_u: T3's sampling uniforms");
+    draws.sample_u = golden["sample_u"];
+  }
+  draws.s3gen = recorded_s3gen_noise(golden);
+  if (meanflow)
+    require_draw(draws.s3gen.flow_generated, "meanflow noise (s3gen.py:flow_inference)");
+  require_draw(draws.s3gen.flow_z, "CFM start noise (flow_matching.py:forward)");
+  require_draw(draws.s3gen.hift_phase, "HiFT phase draw (uniform.py:rsample)");
+  require_draw(draws.s3gen.hift_sine_noise, "HiFT sine noise (hifigan.py:forward:226)");
   return draws;
 }
 
@@ -157,6 +213,18 @@ void compare_conditionals(Comparison& cmp, const pipeline::Conditionals& conds,
   cmp.check("gen_embedding", conds.gen.embedding, golden["gen_embedding"], kFeatureTolerance);
 }
 
+// The speech tokens S3Gen received, counted exactly against the recorded noise: the CFM start
+// noise spans 2 mel frames per prompt and speech token, meanflow's its 2 per speech token.
+void compare_token_count(Comparison& cmp, int64_t tokens, int64_t prompt_tokens,
+                         const models::s3gen::S3GenNoise& noise) {
+  const auto implied = [](int64_t frames) { return frames % 2 == 0 ? frames / 2 : -1; };
+  cmp.check_count("speech tokens", tokens, implied(noise.flow_z.size(2)) - prompt_tokens,
+                  "CFM noise frames");
+  if (noise.flow_generated.defined())
+    cmp.check_count("speech tokens", tokens, implied(noise.flow_generated.size(2)),
+                    "meanflow noise frames");
+}
+
 int run_e2e(const std::string& golden_path, const std::string& tokenizer_option,
             const pipeline::PipelineLoadOptions& load) {
   const Golden golden = open_golden(golden_path);
@@ -166,6 +234,7 @@ int run_e2e(const std::string& golden_path, const std::string& tokenizer_option,
       tokenizer_option.empty() ? default_tokenizer_path(golden_path, variant) : tokenizer_option;
   std::cout << "golden " << golden_path << ": variant " << variant_name(variant) << ", tokenizer "
             << tokenizer_path << std::endl;
+  const pipeline::Draws draws = recorded_draws(golden, true, is_turbo_family(variant));
 
   pipeline::PipelineWeights weights;
   weights.t3 = io::pattern_state_dict(io::t3_layout_name(variant));
@@ -200,24 +269,28 @@ int run_e2e(const std::string& golden_path, const std::string& tokenizer_option,
   const pipeline::Conditionals conds = pipe->make_voice_from_clips(wav24, wav16, exaggeration);
   compare_conditionals(cmp, conds, golden);
 
-  const pipeline::Draws draws = recorded_draws(golden);
   const auto result =
       pipe->synthesize(meta["text"].get<std::string>(), meta.value("language", std::string()),
                        &conds, options, draws);
   std::cout << "speech tokens to S3Gen: " << result.speech_tokens.size(1)
             << (result.reached_stop ? " (stopped)" : "") << std::endl;
-  if (draws.s3gen.flow_z.defined())  // z spans 2 (prompt + tokens) frames: pins the token count
-    std::cout << "token count implied by the recorded z: "
-              << draws.s3gen.flow_z.size(2) / 2 - conds.gen.prompt_token.size(1) << std::endl;
+  // The e2e goldens hold no speech-token ids (the reference's generate() returns only the
+  // waveform); what pins them exactly is the number of sampling steps (one uniform each) and the
+  // token count the recorded noise spans. The ids themselves are pinned through mel and wav.
+  cmp.check_count("T3 sampling steps", result.t3_samples, draws.sample_u.numel(), "sample_u");
+  compare_token_count(cmp, result.speech_tokens.size(1), conds.gen.prompt_token.size(1),
+                      draws.s3gen);
   if (golden.has("tokens")) cmp.check("tokens", result.speech_tokens, golden["tokens"], -1);
   if (golden.has("mel")) cmp.check("mel", result.mel, golden["mel"], kFeatureTolerance);
-  cmp.check("wav", result.wav, golden["wav"], kWaveformTolerance);
+  // The pipeline gives (L,); the reference's generate() returns (1, L).
+  cmp.check("wav", result.wav.unsqueeze(0), golden["wav"], kWaveformTolerance);
   std::cout << (cmp.all_ok() ? "PASS" : "FAIL") << std::endl;
   return cmp.all_ok() ? 0 : 1;
 }
 
 int run_vc(const std::string& golden_path, const pipeline::PipelineLoadOptions& load) {
   const Golden golden = open_golden(golden_path);
+  const pipeline::Draws draws = recorded_draws(golden, false, false);
   pipeline::PipelineWeights weights;
   weights.s3gen = io::pattern_state_dict("s3gen_base");
   const auto pipe =
@@ -225,9 +298,12 @@ int run_vc(const std::string& golden_path, const pipeline::PipelineLoadOptions& 
   Comparison cmp;
   const pipeline::Conditionals target =
       pipe->make_voice_from_clips(golden["target24"], torch::Tensor(), 0.5);
-  const auto result = pipe->convert(golden["source16"], &target, recorded_draws(golden), 0);
+  const auto result = pipe->convert(golden["source16"], &target, draws, 0);
   cmp.check("source_tokens", result.speech_tokens, golden["source_tokens"], -1);
-  cmp.check("wav", result.wav, golden["wav"], kWaveformTolerance);
+  compare_token_count(cmp, result.speech_tokens.size(1), target.gen.prompt_token.size(1),
+                      draws.s3gen);
+  // The pipeline gives (L,); the reference's generate() returns (1, L).
+  cmp.check("wav", result.wav.unsqueeze(0), golden["wav"], kWaveformTolerance);
   std::cout << (cmp.all_ok() ? "PASS" : "FAIL") << std::endl;
   return cmp.all_ok() ? 0 : 1;
 }

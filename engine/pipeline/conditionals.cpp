@@ -106,6 +106,7 @@ Conditionals conditionals_from_clips(const torch::Tensor& wav24, const torch::Te
                                      const VoiceModels& models) {
   if (!models.embedder) fail(ErrorCode::kInternal, "conditionals: no reference embedder");
   Conditionals conds;
+  conds.variant = variant;
   const torch::Tensor decoder_ref =
       wav24.reshape({-1}).slice(0, 0, std::min<int64_t>(wav24.numel(), kDecoderCondSamples));
   conds.gen = models.embedder->embed_ref(decoder_ref, kS3GenRate);
@@ -119,6 +120,14 @@ Conditionals conditionals_from_clips(const torch::Tensor& wav24, const torch::Te
   return conds;
 }
 
+void check_reference_length(Variant variant, double seconds) {
+  if (!is_turbo_family(variant) || seconds > kTurboMinReferenceSeconds) return;
+  char text[128];
+  std::snprintf(text, sizeof(text), "the reference audio must be longer than %.0f s (it is %.2f s)",
+                kTurboMinReferenceSeconds, seconds);
+  fail(ErrorCode::kInvalidArgument, text);
+}
+
 Conditionals prepare_conditionals(const dsp::Audio& reference, Variant variant, double exaggeration,
                                   const VoiceModels& models) {
   if (reference.samples.numel() == 0)
@@ -126,14 +135,7 @@ Conditionals prepare_conditionals(const dsp::Audio& reference, Variant variant, 
   dsp::Audio audio24 = dsp::to_rate(reference, kS3GenRate);
   torch::Tensor wav24 = audio24.samples;
   if (is_turbo_family(variant)) {
-    const double seconds = static_cast<double>(wav24.numel()) / kS3GenRate;
-    if (!(seconds > kTurboMinReferenceSeconds)) {
-      char text[128];
-      std::snprintf(text, sizeof(text),
-                    "the reference audio must be longer than %.0f s (it is %.2f s)",
-                    kTurboMinReferenceSeconds, seconds);
-      fail(ErrorCode::kInvalidArgument, text);
-    }
+    check_reference_length(variant, static_cast<double>(wav24.numel()) / kS3GenRate);
     const auto loud = dsp::normalize_loudness(wav24, kS3GenRate, kTurboReferenceLufs);
     if (!loud.applied) log::warn("reference loudness could not be normalised; using it as is");
     wav24 = loud.wav;
@@ -171,14 +173,27 @@ void save_conditionals(const std::string& path, const Conditionals& conds) {
   if (conds.t3.cond_prompt_speech_tokens.defined())
     tensors.push_back({"t3.cond_prompt_speech_tokens", conds.t3.cond_prompt_speech_tokens});
   if (conds.t3.emotion_adv.defined()) tensors.push_back({"t3.emotion_adv", conds.t3.emotion_adv});
-  io::save_safetensors(path, tensors, {{"format", "chatterbox-conditionals"}, {"version", "1"}});
+  std::map<std::string, std::string> metadata = {{"format", "chatterbox-conditionals"},
+                                                 {"version", "1"}};
+  if (conds.variant) metadata["variant"] = variant_name(*conds.variant);
+  io::save_safetensors(path, tensors, metadata);
 }
 
 Conditionals load_conditionals(const std::string& path) {
   const auto file = io::SafetensorsFile::open(path);
   std::map<std::string, torch::Tensor> named;
   for (const auto& key : file.keys()) named[key] = file.tensor(key).clone();
-  return from_named(named, path);
+  Conditionals conds = from_named(named, path);
+  const auto& metadata = file.metadata();
+  const auto variant = metadata.find("variant");
+  if (variant != metadata.end()) {
+    try {
+      conds.variant = parse_variant(variant->second);
+    } catch (const Error& e) {
+      fail(ErrorCode::kCorruptData, path + ": the voice names an unknown variant: " + e.what());
+    }
+  }
+  return conds;
 }
 
 Conditionals load_conditionals_any(const std::string& path) {

@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include <optional>
 #include <string>
 
 #include "engine/common/variant.h"
@@ -25,6 +26,8 @@ constexpr double kTurboReferenceLufs = -27.0;
 struct Conditionals {
   models::t3::T3Conditionals t3;
   models::s3gen::ReferenceEmbedding gen;
+  // The variant the voice was made for (saved with it); unset when unknown (a published conds.pt).
+  std::optional<Variant> variant;
 
   // A copy with emotion_adv = exaggeration (1, 1, 1).
   Conditionals with_exaggeration(double exaggeration) const;
@@ -50,6 +53,10 @@ Conditionals conditionals_from_clips(const torch::Tensor& wav24, const torch::Te
                                      Variant variant, double exaggeration,
                                      const VoiceModels& models);
 
+// Turbo and nano need a reference longer than kTurboMinReferenceSeconds: Error(kInvalidArgument)
+// otherwise (front ends call it before they load a model; prepare_conditionals checks it too).
+void check_reference_length(Variant variant, double seconds);
+
 // prepare_conditionals: decoded audio at any rate -> 24 kHz (soxr HQ), turbo/nano: > 5 s check
 // and loudness to -27 LUFS, 16 kHz from the full 24 kHz clip, then conditionals_from_clips.
 // Voice conversion only needs the S3Gen part (t3 is left empty).
@@ -63,7 +70,8 @@ Conditionals prepare_conditionals_from_bytes(const std::string& bytes, Variant v
 // A torch.save'd {"t3": {...}, "gen": {...}} (upstream Conditionals.save; CUDA-saved files load
 // on the CPU). Token tensors stored as float are cast to int64.
 Conditionals load_conds_pt(const std::string& path);
-// Our own form: safetensors with "t3.*" / "gen.*" keys, written atomically.
+// Our own form: safetensors with "t3.*" / "gen.*" keys and the variant in the metadata, written
+// atomically. A file without the variant (written before it was recorded) loads with it unset.
 void save_conditionals(const std::string& path, const Conditionals& conds);
 Conditionals load_conditionals(const std::string& path);
 // Either form, by content (a safetensors file or a torch zip archive).

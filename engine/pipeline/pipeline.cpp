@@ -7,6 +7,7 @@
 #include "engine/io/checkpoint_dir.h"
 #include "engine/log/log.h"
 #include "engine/sampling/sampler.h"
+#include "engine/text/languages.h"
 
 namespace chatterbox::pipeline {
 namespace {
@@ -160,11 +161,43 @@ std::string Pipeline::normalize_text(const std::string& text) const {
   return tokenizer_->normalize(text);
 }
 
-ResolvedOptions Pipeline::resolve(const SynthesisOptions& options) const {
-  if (!t3_) fail(ErrorCode::kInvalidArgument, "voice conversion does not synthesise text");
+namespace {
+
+[[noreturn]] void does_not_apply(const char* option, Variant variant, const std::string& why) {
+  fail(ErrorCode::kInvalidArgument,
+       std::string(option) + " does not apply to " + variant_name(variant) + ": " + why);
+}
+
+}  // namespace
+
+ResolvedOptions resolve_options(Variant variant, const SynthesisOptions& options) {
   ResolvedOptions r;
-  r.t3 = models::t3::T3GenerationOptions::defaults_for(t3_->config());
-  r.exaggeration = is_turbo_family(variant_) ? 0.0 : 0.5;
+  r.seed = options.seed ? *options.seed : random_seed();
+  if (variant == Variant::kVoiceConversion) {
+    const std::string why = "voice conversion has no T3 (it takes only a seed)";
+    if (options.temperature) does_not_apply("temperature", variant, why);
+    if (options.top_p) does_not_apply("top_p", variant, why);
+    if (options.min_p) does_not_apply("min_p", variant, why);
+    if (options.top_k) does_not_apply("top_k", variant, why);
+    if (options.repetition_penalty) does_not_apply("repetition_penalty", variant, why);
+    if (options.cfg_weight) does_not_apply("cfg_weight", variant, why);
+    if (options.exaggeration) does_not_apply("exaggeration", variant, why);
+    if (options.max_new_tokens) does_not_apply("max_new_tokens", variant, why);
+    return r;
+  }
+  if (is_turbo_family(variant)) {
+    // Upstream's turbo generate() takes these and ignores them; here they are refused.
+    if (options.min_p)
+      does_not_apply("min_p", variant, "its GPT-2 sampler has no min-p step (upstream ignores it)");
+    if (options.cfg_weight)
+      does_not_apply("cfg_weight", variant,
+                     "its T3 runs without classifier-free guidance (upstream ignores it)");
+    if (options.exaggeration)
+      does_not_apply("exaggeration", variant, "its T3 has no emotion input (upstream ignores it)");
+  }
+  const models::t3::T3Config config = models::t3::T3Config::by_name(variant_name(variant));
+  r.t3 = models::t3::T3GenerationOptions::defaults_for(config);
+  r.exaggeration = is_turbo_family(variant) ? 0.0 : 0.5;
   if (options.temperature) r.t3.sampling.temperature = *options.temperature;
   if (options.top_p) r.t3.sampling.top_p = *options.top_p;
   if (options.min_p) r.t3.sampling.min_p = *options.min_p;
@@ -176,13 +209,30 @@ ResolvedOptions Pipeline::resolve(const SynthesisOptions& options) const {
   if (!std::isfinite(r.exaggeration) || r.exaggeration < 0)
     fail(ErrorCode::kInvalidArgument,
          "exaggeration must be a finite number >= 0, got " + std::to_string(r.exaggeration));
-  if (is_turbo_family(variant_)) {
-    if (r.t3.sampling.min_p > 0) log::warn("min_p is ignored by turbo/nano");
-    r.t3.sampling.min_p = 0.0;
-  }
-  r.t3.validate(t3_->config());
-  r.seed = options.seed ? *options.seed : random_seed();
+  r.t3.validate(config);
   return r;
+}
+
+void check_language(Variant variant, const std::string& language) {
+  if (language.empty()) return;
+  if (variant != Variant::kMultilingual)
+    does_not_apply("language", variant, "only the multilingual variant takes a language");
+  text::canonical_language(language);  // throws, listing the supported codes
+}
+
+void check_voice_for(Variant variant, const Conditionals& voice) {
+  if (voice.variant && *voice.variant != variant)
+    fail(ErrorCode::kInvalidArgument,
+         std::string("this voice was made for ") + variant_name(*voice.variant) + ", not for " +
+             variant_name(variant) + ": make it again with --variant " + variant_name(variant));
+  if (variant != Variant::kVoiceConversion && !voice.has_t3())
+    fail(ErrorCode::kInvalidArgument,
+         "this voice was made for voice conversion: it has no T3 conditioning; make it again "
+         "with a text-to-speech variant");
+}
+
+ResolvedOptions Pipeline::resolve(const SynthesisOptions& options) const {
+  return resolve_options(variant_, options);
 }
 
 VoiceModels Pipeline::voice_models() const {
@@ -239,6 +289,7 @@ SynthesisResult Pipeline::synthesize(const std::string& text, const std::string&
   SynthesisResult result =
       vocode(speech_tokens_for_s3gen(generation.tokens), conds, draws, resolved.seed + 1);
   result.reached_stop = generation.reached_stop;
+  result.t3_samples = generation.tokens.size(1) + (generation.reached_stop ? 1 : 0);
   if (variant_ == Variant::kMultilingual) {
     // Upstream drops the audio of the last speech token.
     const int64_t n = drop_invalid_tokens(generation.tokens).size(1);
@@ -250,11 +301,13 @@ SynthesisResult Pipeline::synthesize(const std::string& text, const std::string&
 
 torch::Tensor Pipeline::text_tokens(const std::string& text, const std::string& language) const {
   if (!tokenizer_) fail(ErrorCode::kInvalidArgument, "voice conversion does not synthesise text");
+  check_language(variant_, language);
   return tokenizer_->text_to_tokens(text, language).to(t3_->device());
 }
 
 Conditionals Pipeline::request_voice(const Conditionals* voice, double exaggeration) const {
   const Conditionals& base_voice = voice ? *voice : builtin_voice();
+  check_voice_for(variant_, base_voice);
   if (!base_voice.has_t3())
     fail(ErrorCode::kInvalidArgument,
          "this voice was made for voice conversion: it has no T3 conditioning; make it again "
@@ -293,6 +346,7 @@ SynthesisResult Pipeline::vocode(const torch::Tensor& speech_tokens, const Condi
 SynthesisResult Pipeline::convert(const torch::Tensor& source16, const Conditionals* target,
                                   const Draws& draws, std::optional<uint64_t> seed) const {
   const Conditionals& voice = target ? *target : builtin_voice();
+  check_voice_for(variant_, voice);
   return vocode(source_tokens(source16), voice, draws, seed ? *seed : random_seed());
 }
 

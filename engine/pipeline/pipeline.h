@@ -26,7 +26,8 @@ constexpr int64_t kSilenceToken = 4299;  // S3GEN_SIL
 constexpr int64_t kStartSpeechToken = 6561;
 constexpr int64_t kStopSpeechToken = 6562;
 
-// Unset fields take the variant's upstream default (SynthesisOptions::defaults_for).
+// Unset fields take the variant's upstream default (T3GenerationOptions::defaults_for). A field
+// set for a variant that does not use it is refused (resolve_options).
 struct SynthesisOptions {
   std::optional<double> temperature;
   std::optional<double> top_p;
@@ -80,7 +81,24 @@ struct SynthesisResult {
   torch::Tensor speech_tokens;  // (1, n) int64 as S3Gen received them
   torch::Tensor mel;            // (1, 80, T) the flow's output
   bool reached_stop = false;
+  int64_t t3_samples = 0;  // tokens T3 sampled (one uniform each), the stop token included
 };
+
+// The variant's defaults filled in and validated, with no model loaded, so that every front end
+// can check a request before it loads or runs anything. Throws Error(kInvalidArgument):
+//  - "<option> does not apply to <variant>: <why>" for an option set that the variant does not
+//    use (min_p, cfg_weight, exaggeration on turbo and nano; all but seed on vc);
+//  - naming the option and its range for a bad value.
+// Unset seed: a random one.
+ResolvedOptions resolve_options(Variant variant, const SynthesisOptions& options);
+
+// Only the multilingual variant takes a language (empty: none); its code must be supported.
+// Throws Error(kInvalidArgument) ("language does not apply to <variant>: ...").
+void check_language(Variant variant, const std::string& language);
+
+// A voice made for another variant (Conditionals::variant) is refused, as is a voice-conversion
+// voice (no T3 part) for text to speech: Error(kInvalidArgument) saying what to do.
+void check_voice_for(Variant variant, const Conditionals& voice);
 
 class Pipeline {
  public:
@@ -97,7 +115,7 @@ class Pipeline {
   // The variant's punctuation normalisation, as synthesize applies it before tokenising.
   std::string normalize_text(const std::string& text) const;
 
-  // The variant's defaults filled in, validated (kInvalidArgument naming the bad option).
+  // resolve_options for this pipeline's variant.
   ResolvedOptions resolve(const SynthesisOptions& options) const;
 
   // A voice from reference audio (any rate, mono or multi-channel).
@@ -107,7 +125,8 @@ class Pipeline {
   Conditionals make_voice_from_clips(const torch::Tensor& wav24, const torch::Tensor& wav16,
                                      double exaggeration) const;
 
-  // Text -> waveform. `voice` null: the built-in voice (kNotFound if there is none).
+  // Text -> waveform. `voice` null: the built-in voice (kNotFound if there is none). Options,
+  // language and voice are checked as resolve_options, check_language and check_voice_for do.
   SynthesisResult synthesize(const std::string& text, const std::string& language,
                              const Conditionals* voice, const SynthesisOptions& options,
                              const Draws& draws = {}, const ProgressCallback& progress = {}) const;

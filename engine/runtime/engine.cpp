@@ -21,8 +21,8 @@ struct EngineJob {
   SynthesisRequest request;
   std::shared_ptr<SynthesisHandle> handle;
   pipeline::ResolvedOptions resolved;
-  pipeline::Conditionals voice;          // exaggeration applied
-  models::t3::T3Conditionals t3_voice;   // on T3's device; empty for voice conversion
+  pipeline::Conditionals voice;               // exaggeration applied
+  models::t3::T3Conditionals t3_voice;        // on T3's device; empty for voice conversion
   std::vector<torch::Tensor> segment_tokens;  // T3 text tokens per text chunk
   std::vector<int64_t> segment_limits;        // T3 token limit per text chunk
   torch::Tensor source_tokens;                // voice conversion: S3 tokens of the source
@@ -30,7 +30,7 @@ struct EngineJob {
 
   std::unique_ptr<sampling::GeneratorUniforms> uniforms;
   std::unique_ptr<pipeline::SpeechStream> stream;
-  int64_t slot = -1;       // T3 slot while decoding
+  int64_t slot = -1;        // T3 slot while decoding
   int64_t held_token = -1;  // multilingual: the newest token, not yet streamed
   int64_t chunks = 0;
 
@@ -72,10 +72,11 @@ class Engine::Loop {
       : pipeline_(pipeline), options_(options), device_(std::move(device)), completed_(completed) {
     if (pipeline.t3()) {
       const int64_t max_len = options.max_len > 0 ? options.max_len : EngineOptions::kDefaultMaxLen;
-      decoder_ = std::make_unique<models::t3::T3Decoder>(*pipeline.t3(), options.max_slots, max_len);
+      decoder_ =
+          std::make_unique<models::t3::T3Decoder>(*pipeline.t3(), options.max_slots, max_len);
       log::info("T3 slots: " + std::to_string(options.max_slots) + " x " + std::to_string(max_len) +
-                " positions, KV cache " + std::to_string(decoder_->cache_bytes() >> 20) + " MiB on " +
-                device_);
+                " positions, KV cache " + std::to_string(decoder_->cache_bytes() >> 20) +
+                " MiB on " + device_);
     }
     thread_ = std::thread([this] { run(); });
   }
@@ -87,8 +88,9 @@ class Engine::Loop {
       std::lock_guard<std::mutex> lock(mutex_);
       if (stopping_) fail(ErrorCode::kUnavailable, "the engine is shutting down");
       if (queued_.load() >= options_.max_queue)
-        fail(ErrorCode::kResourceExhausted,
-             "the queue is full (" + std::to_string(options_.max_queue) + " waiting): try again later");
+        fail(ErrorCode::kResourceExhausted, "the queue is full (" +
+                                                std::to_string(options_.max_queue) +
+                                                " waiting): try again later");
       incoming_.push_back(std::move(job));
       ++queued_;
     }
@@ -170,10 +172,12 @@ class Engine::Loop {
     auto job = jobs_[i];
     if (job->slot >= 0 && decoder_) decoder_->release(job->slot);
     slot_owner_.erase(job->slot);
-    needs_slot_.erase(std::remove(needs_slot_.begin(), needs_slot_.end(), job.get()), needs_slot_.end());
-    job->handle->fail(e);
+    needs_slot_.erase(std::remove(needs_slot_.begin(), needs_slot_.end(), job.get()),
+                      needs_slot_.end());
+    // Counted out before the client hears, so a finished client sees the engine idle.
     jobs_.erase(jobs_.begin() + static_cast<std::ptrdiff_t>(i));
     --active_;
+    job->handle->fail(e);
   }
 
   void abandon_all(std::exception_ptr e) {
@@ -345,7 +349,8 @@ class Engine::Loop {
     chunk.index = job.chunks++;
     chunk.first_sample = job.record.samples;
     chunk.tokens_generated = job.record.speech_tokens;
-    if (job.record.samples == 0) job.record.time_to_first_audio = seconds_between(job.submitted, now);
+    if (job.record.samples == 0)
+      job.record.time_to_first_audio = seconds_between(job.submitted, now);
     job.record.samples += samples.numel();
     job.handle->push(std::move(chunk));
   }
@@ -359,14 +364,16 @@ class Engine::Loop {
     job.record.reached_stop = job.source_tokens.defined() ? true : job.all_stopped;
     job.record.audio_seconds = static_cast<double>(job.record.samples) / pipeline::kS3GenRate;
     job.record.total_seconds = seconds_between(job.submitted, Clock::now());
-    job.handle->finish(job.record);
-    ++completed_;
+    std::shared_ptr<EngineJob> keep;
     for (size_t i = 0; i < jobs_.size(); ++i)
       if (jobs_[i].get() == &job) {
+        keep = jobs_[i];
         jobs_.erase(jobs_.begin() + static_cast<std::ptrdiff_t>(i));
         --active_;
         break;
       }
+    ++completed_;
+    job.handle->finish(job.record);
   }
 
   void fail_job(EngineJob* job, std::exception_ptr e) {
@@ -401,8 +408,9 @@ Engine::Engine(std::shared_ptr<const pipeline::Pipeline> pipeline, EngineOptions
     : pipeline_(std::move(pipeline)), options_(options), device_name_(std::move(device_name)) {
   if (options_.max_slots < 1 || options_.max_queue < 0 || options_.first_chunk_tokens < 1 ||
       options_.max_chunk_tokens < options_.first_chunk_tokens)
-    fail(ErrorCode::kInvalidArgument, "engine options: max_slots >= 1, max_queue >= 0 and "
-                                      "1 <= first_chunk_tokens <= max_chunk_tokens");
+    fail(ErrorCode::kInvalidArgument,
+         "engine options: max_slots >= 1, max_queue >= 0 and "
+         "1 <= first_chunk_tokens <= max_chunk_tokens");
   loop_ = std::make_unique<Loop>(*pipeline_, options_, device_name_, completed_);
 }
 
@@ -418,15 +426,15 @@ int64_t Engine::token_limit(const std::string& piece, const torch::Tensor& text_
   const int64_t room = max_len - t3.prefill_length(job.t3_voice, text_tokens.size(1)) - extra;
   if (request.options.max_new_tokens) {
     if (job.resolved.t3.max_new_tokens > room)
-      fail(ErrorCode::kResourceExhausted,
+      fail(ErrorCode::kInvalidArgument,
            "max_new_tokens " + std::to_string(job.resolved.t3.max_new_tokens) +
                " does not fit a T3 slot beside this text (room for " + std::to_string(room) +
                "): lower it, or start the server with a larger max_len");
     return job.resolved.t3.max_new_tokens;
   }
   if (room < 1)
-    fail(ErrorCode::kResourceExhausted, "a text chunk is too long for a T3 slot of " +
-                                            std::to_string(max_len) + " positions");
+    fail(ErrorCode::kResourceExhausted,
+         "a text chunk is too long for a T3 slot of " + std::to_string(max_len) + " positions");
   return std::min(room, speech_token_bound(piece));
 }
 
@@ -439,10 +447,10 @@ std::shared_ptr<SynthesisHandle> Engine::submit(SynthesisRequest request) {
   if (p.variant() == Variant::kVoiceConversion) {
     if (request.source_audio_16k.empty())
       fail(ErrorCode::kInvalidArgument, "voice conversion needs source audio");
-    const auto source = torch::from_blob(request.source_audio_16k.data(),
-                                         {static_cast<int64_t>(request.source_audio_16k.size())},
-                                         torch::kFloat32)
-                            .clone();
+    const auto source =
+        torch::from_blob(request.source_audio_16k.data(),
+                         {static_cast<int64_t>(request.source_audio_16k.size())}, torch::kFloat32)
+            .clone();
     job->source_tokens = p.source_tokens(source).reshape({-1}).contiguous();
     job->voice = request.voice ? *request.voice : p.builtin_voice();
     job->resolved.seed = request.options.seed ? *request.options.seed : random_seed();
@@ -457,9 +465,10 @@ std::shared_ptr<SynthesisHandle> Engine::submit(SynthesisRequest request) {
     job->resolved = p.resolve(request.options);
     job->voice = p.request_voice(request.voice.get(), job->resolved.exaggeration);
     job->t3_voice = p.t3_conditionals(job->voice);
-    const int64_t chunk_chars =
-        options_.max_text_chars > 0 ? options_.max_text_chars : default_text_chunk_chars(p.variant());
-    for (const auto& piece : text::split_for_synthesis(request.text, static_cast<size_t>(chunk_chars))) {
+    const int64_t chunk_chars = options_.max_text_chars > 0 ? options_.max_text_chars
+                                                            : default_text_chunk_chars(p.variant());
+    for (const auto& piece :
+         text::split_for_synthesis(request.text, static_cast<size_t>(chunk_chars))) {
       job->segment_tokens.push_back(p.text_tokens(piece, request.language));
       job->segment_limits.push_back(token_limit(piece, job->segment_tokens.back(), *job, request));
     }
@@ -475,10 +484,18 @@ std::shared_ptr<SynthesisHandle> Engine::submit(SynthesisRequest request) {
   return handle;
 }
 
-int64_t Engine::queue_depth() const { return loop_->queued(); }
-int64_t Engine::active_streams() const { return loop_->active(); }
-int64_t Engine::kv_cache_bytes() const { return loop_->cache_bytes(); }
+int64_t Engine::queue_depth() const {
+  return loop_->queued();
+}
+int64_t Engine::active_streams() const {
+  return loop_->active();
+}
+int64_t Engine::kv_cache_bytes() const {
+  return loop_->cache_bytes();
+}
 
-void Engine::shutdown(std::chrono::milliseconds grace) { loop_->stop(grace); }
+void Engine::shutdown(std::chrono::milliseconds grace) {
+  loop_->stop(grace);
+}
 
 }  // namespace chatterbox::runtime

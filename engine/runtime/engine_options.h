@@ -5,9 +5,9 @@
 namespace chatterbox::runtime {
 
 struct EngineOptions {
-  int64_t max_slots = 4;   // requests T3 decodes together
-  int64_t max_len = 0;     // KV positions per slot; 0: kDefaultMaxLen
-  int64_t max_queue = 64;  // requests waiting for a slot; beyond that submit() is refused
+  int64_t max_slots = 4;            // requests T3 decodes together
+  int64_t max_len = 0;              // KV positions per slot; 0: kDefaultMaxLen
+  int64_t max_queue = 64;           // requests waiting for a slot; beyond that submit() is refused
   int64_t first_chunk_tokens = 12;  // speech tokens in a stream's first audio chunk
   int64_t max_chunk_tokens = 100;   // later chunks grow up to this
   int64_t max_text_chars = 0;       // text chunk limit (code points); 0: the variant's default

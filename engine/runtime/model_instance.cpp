@@ -13,7 +13,9 @@
 namespace chatterbox::runtime {
 namespace {
 
-std::string device_string(const torch::Device& device) { return device.str(); }
+std::string device_string(const torch::Device& device) {
+  return device.str();
+}
 
 // A clip to warm up on: enough for every voice path (turbo and nano want more than 5 s).
 dsp::Audio warm_up_clip(int rate = 24000, double seconds = 6.0) {
@@ -53,11 +55,14 @@ ModelInstance::ModelInstance(ModelSpec spec, int replica, std::string requested_
       probe_(std::move(probe)),
       hooks_(std::move(hooks)) {
   if (!hooks_.realize) hooks_.realize = [](const torch::Device& d) { return d; };
-  if (!hooks_.fault) hooks_.fault = [](const std::string&, const std::string&, const std::string&) {};
+  if (!hooks_.fault)
+    hooks_.fault = [](const std::string&, const std::string&, const std::string&) {};
   touch();
 }
 
-ModelInstance::~ModelInstance() { shutdown(std::chrono::milliseconds(0)); }
+ModelInstance::~ModelInstance() {
+  shutdown(std::chrono::milliseconds(0));
+}
 
 void ModelInstance::touch() {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -85,8 +90,8 @@ void ModelInstance::load_locked() {
   try {
     const DeviceChoice choice = choose_device(requested_device_, probe_);
     if (!choice.fallback_reason.empty())
-      log::warn(who + ": " + requested_device_ + " unusable, running on the CPU: " +
-                choice.fallback_reason);
+      log::warn(who + ": " + requested_device_ +
+                " unusable, running on the CPU: " + choice.fallback_reason);
     pipeline::PipelineLoadOptions options;
     options.device = torch::kCPU;  // CPU first, then component by component
     options.multilingual_t3 = spec_.multilingual_t3;
@@ -102,7 +107,10 @@ void ModelInstance::load_locked() {
     std::lock_guard<std::mutex> lock(mutex_);
     state_ = InstanceState::kReady;
     ready_since_ = last_used_ = std::chrono::steady_clock::now();
-    log::info(who + ": ready on " + requested_device_);
+    std::string where;
+    for (const auto& p : placements_)
+      where += (where.empty() ? "" : ", ") + p.status.name + " on " + p.status.active_device;
+    log::info(who + ": ready (" + where + ")");
   } catch (const std::exception& e) {
     std::lock_guard<std::mutex> lock(mutex_);
     state_ = InstanceState::kFailed;
@@ -132,7 +140,8 @@ void ModelInstance::place_components(pipeline::Pipeline& pipeline, const DeviceC
         p.status.active_device = target;
       } catch (const std::exception& e) {
         p.status.fallback_reason = "moving to " + target + " failed: " + e.what();
-        log::warn(spec_.name + ": " + p.status.name + " stays on the CPU: " + p.status.fallback_reason);
+        log::warn(spec_.name + ": " + p.status.name +
+                  " stays on the CPU: " + p.status.fallback_reason);
       }
     }
     placements.push_back(std::move(p));
@@ -180,12 +189,15 @@ void ModelInstance::warm_up(std::shared_ptr<pipeline::Pipeline> pipeline) {
           break;
         }
     if (!culprit) throw Error(ErrorCode::kUnavailable, "warm-up on the CPU failed: " + reason);
-    fall_back(*pipeline, *culprit, "warm-up on " + culprit->status.active_device + " failed: " + reason);
+    fall_back(*pipeline, *culprit,
+              "warm-up on " + culprit->status.active_device + " failed: " + reason);
   }
 }
 
-void ModelInstance::run_warm_up_synthesis(const std::shared_ptr<const pipeline::Pipeline>& pipeline) {
-  auto engine = std::make_shared<Engine>(pipeline, spec_.engine, device_string(pipeline->device_of(pipeline->components().front())));
+void ModelInstance::run_warm_up_synthesis(
+    const std::shared_ptr<const pipeline::Pipeline>& pipeline) {
+  auto engine = std::make_shared<Engine>(
+      pipeline, spec_.engine, device_string(pipeline->device_of(pipeline->components().front())));
   SynthesisRequest request;
   request.id = spec_.name + "-warm-up";
   request.options.seed = 0;
@@ -193,7 +205,8 @@ void ModelInstance::run_warm_up_synthesis(const std::shared_ptr<const pipeline::
   request.voice = voice;
   if (spec_.variant == Variant::kVoiceConversion) {
     auto source = warm_up_clip(16000, 1.0).samples;
-    request.source_audio_16k.assign(source.data_ptr<float>(), source.data_ptr<float>() + source.numel());
+    request.source_audio_16k.assign(source.data_ptr<float>(),
+                                    source.data_ptr<float>() + source.numel());
   } else {
     request.text = "Hello.";
     request.options.max_new_tokens = 8;
@@ -229,9 +242,11 @@ void ModelInstance::unload_if_idle() {
     std::lock_guard<std::mutex> lock(mutex_);
     last = last_used_;
   }
-  const double idle = std::chrono::duration<double>(std::chrono::steady_clock::now() - last).count();
+  const double idle =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - last).count();
   if (idle >= spec_.idle_unload_seconds) {
-    log::info(spec_.name + ": unloading after " + std::to_string(static_cast<int>(idle)) + " s idle");
+    log::info(spec_.name + ": unloading after " + std::to_string(static_cast<int>(idle)) +
+              " s idle");
     unload();
   }
 }
@@ -259,13 +274,13 @@ std::shared_ptr<SynthesisHandle> ModelInstance::submit(SynthesisRequest request)
   }
   auto engine = this->engine();
   if (state != InstanceState::kReady || !engine)
-    fail(ErrorCode::kUnavailable, "model " + spec_.name + " is not ready (" +
-                                      instance_state_name(status().state) + ")");
+    fail(ErrorCode::kUnavailable,
+         "model " + spec_.name + " is not ready (" + instance_state_name(status().state) + ")");
   return engine->submit(std::move(request));
 }
 
-std::shared_ptr<const pipeline::Conditionals> ModelInstance::make_voice(const std::string& clip_bytes,
-                                                                        double exaggeration) {
+std::shared_ptr<const pipeline::Conditionals> ModelInstance::make_voice(
+    const std::string& clip_bytes, double exaggeration) {
   touch();
   auto engine = this->engine();
   if (!engine) fail(ErrorCode::kUnavailable, "model " + spec_.name + " is not ready");

@@ -73,7 +73,8 @@ class ModelInstance {
   std::chrono::steady_clock::time_point last_used_;
 };
 
-// "auto" alone: one entry per usable GPU, else the MPS device, else the CPU; other names as they are.
+// "auto" alone: one entry per usable GPU, else the MPS device, else the CPU; other names as they
+// are.
 std::vector<std::string> expand_devices(const std::vector<std::string>& devices,
                                         const DeviceProbe& probe);
 

@@ -19,8 +19,8 @@ enum class InstanceState { kUnloaded, kLoading, kWarmingUp, kReady, kFailed };
 const char* instance_state_name(InstanceState state);
 
 struct InstanceStatus {
-  std::string name;          // the model's name (default: its variant)
-  int replica = 0;           // index in the model's device list
+  std::string name;  // the model's name (default: its variant)
+  int replica = 0;   // index in the model's device list
   std::string variant;
   std::string checkpoint_dir;
   bool pattern_model = false;  // weights are patterns: its audio is noise
@@ -32,9 +32,9 @@ struct InstanceStatus {
   int64_t active_streams = 0;
   int64_t max_slots = 0;
   int64_t kv_cache_bytes = 0;
-  int64_t host_memory_bytes = 0;    // resident set of the process
-  int64_t device_memory_bytes = -1; // -1 where libtorch cannot say
-  double uptime_seconds = 0;        // since it became ready
+  int64_t host_memory_bytes = 0;     // resident set of the process
+  int64_t device_memory_bytes = -1;  // -1 where libtorch cannot say
+  double uptime_seconds = 0;         // since it became ready
   int64_t requests_completed = 0;
 };
 

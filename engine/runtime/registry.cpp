@@ -29,7 +29,9 @@ Registry::Registry(DeviceProbe probe, PlacementHooks hooks)
   idle_watch_ = std::thread([this] { watch_idle(); });
 }
 
-Registry::~Registry() { shutdown(std::chrono::milliseconds(0)); }
+Registry::~Registry() {
+  shutdown(std::chrono::milliseconds(0));
+}
 
 void Registry::add(ModelSpec spec) {
   if (spec.name.empty()) spec.name = variant_name(spec.variant);
@@ -47,7 +49,8 @@ void Registry::add(ModelSpec spec) {
     if (instance->spec().name == spec.name)
       fail(ErrorCode::kInvalidArgument, "a model named " + spec.name + " already exists");
   for (size_t i = 0; i < devices.size(); ++i) {
-    instances_.push_back(std::make_unique<ModelInstance>(spec, static_cast<int>(i), devices[i], probe_, hooks_));
+    instances_.push_back(
+        std::make_unique<ModelInstance>(spec, static_cast<int>(i), devices[i], probe_, hooks_));
     if (spec.load_at_start) {
       ModelInstance* instance = instances_.back().get();
       loaders_.emplace_back([instance] { instance->load(); });

@@ -5,22 +5,21 @@
 
 #include <condition_variable>
 #include <memory>
-#include <thread>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/common/variant.h"
 #include "engine/runtime/device.h"
 #include "engine/runtime/engine_options.h"
-#include "engine/runtime/placement_hooks.h"
-#include "engine/runtime/voice_cache.h"
 #include "engine/runtime/model_status.h"
+#include "engine/runtime/placement_hooks.h"
 #include "engine/runtime/request.h"
 #include "engine/runtime/synthesis_handle.h"
+#include "engine/runtime/voice_cache.h"
 
 namespace chatterbox::runtime {
-
 
 struct ModelSpec {
   std::string name;  // empty: the variant's name

@@ -22,7 +22,8 @@ std::string VoiceCache::key(const std::string& model, const std::string& clip_by
                             double exaggeration) {
   char buffer[96];
   std::snprintf(buffer, sizeof buffer, "/%016llx/%zu/%.6g",
-                static_cast<unsigned long long>(fnv1a(clip_bytes)), clip_bytes.size(), exaggeration);
+                static_cast<unsigned long long>(fnv1a(clip_bytes)), clip_bytes.size(),
+                exaggeration);
   return model + buffer;
 }
 

@@ -62,7 +62,11 @@ GeneratorUniforms::GeneratorUniforms(torch::Generator generator)
     : generator_(std::move(generator)) {}
 
 double GeneratorUniforms::next() {
-  return torch::rand({1}, generator_, torch::TensorOptions().dtype(torch::kFloat64)).item<double>();
+  if (used_ == kBlock) {
+    block_ = torch::rand({kBlock}, generator_, torch::TensorOptions().dtype(torch::kFloat64));
+    used_ = 0;
+  }
+  return block_.data_ptr<double>()[used_++];
 }
 
 InjectedUniforms::InjectedUniforms(std::vector<double> values) : values_(std::move(values)) {}

@@ -38,15 +38,19 @@ class UniformSource {
   virtual double next() = 0;
 };
 
-// Draws from a torch CPU generator, seeded per request.
+// Draws from a torch CPU generator, seeded per request, kBlock at a time: the CPU generator
+// fills a tensor element by element, so the sequence equals one draw per call.
 class GeneratorUniforms final : public UniformSource {
  public:
+  static constexpr int64_t kBlock = 64;
   explicit GeneratorUniforms(uint64_t seed);
   explicit GeneratorUniforms(torch::Generator generator);
   double next() override;
 
  private:
   torch::Generator generator_;
+  torch::Tensor block_;
+  int64_t used_ = kBlock;
 };
 
 // Replays recorded uniforms (tests inject the goldens' sample_u); throws kInternal when they

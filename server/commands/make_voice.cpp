@@ -1,5 +1,6 @@
 // make-voice: a reference clip -> the conditionals of one variant, saved in our safetensors form
-// so that later syntheses skip the reference analysis (`synth --voice FILE.safetensors`).
+// with the variant they were made for, so that later syntheses of that variant skip the
+// reference analysis (`synth --voice FILE.safetensors`); other variants refuse the file.
 
 #include <cstdio>
 #include <iostream>
@@ -25,23 +26,24 @@ struct MakeVoiceOptions {
 };
 
 int run_make_voice(const MakeVoiceOptions& o) {
+  // Every argument is checked before the model loads.
+  const Variant variant = parse_variant(o.model.variant);
   const std::string suffix = ".safetensors";
   if (o.out.size() <= suffix.size() || !ends_with(o.out, suffix))
     fail(ErrorCode::kInvalidArgument, "--out must name a .safetensors file, got '" + o.out + "'");
-  const auto pipe = load_pipeline(o.model);
-  double exaggeration = 0.5;
-  if (pipe->variant() != Variant::kVoiceConversion) {
-    pipeline::SynthesisOptions options;
-    if (o.has_exaggeration) options.exaggeration = o.exaggeration;
-    exaggeration = pipe->resolve(options).exaggeration;
-  }
+  check_writable_output(o.out, "--out");
+  pipeline::SynthesisOptions options;
+  if (o.has_exaggeration) options.exaggeration = o.exaggeration;
+  const double exaggeration = pipeline::resolve_options(variant, options).exaggeration;
   const dsp::Audio clip = dsp::read_audio_file(o.clip);
+  pipeline::check_reference_length(variant, clip.seconds());
+  const auto pipe = load_pipeline(o.model);
   const pipeline::Conditionals voice = pipe->make_voice(clip, exaggeration);
   pipeline::save_conditionals(o.out, voice);
   char seconds[32];
   std::snprintf(seconds, sizeof(seconds), "%.2f", clip.seconds());
-  std::string summary = "wrote " + o.out + ": " + variant_name(pipe->variant()) + " voice from " +
-                        seconds + " s of audio (" + std::to_string(voice.gen.prompt_token.size(1)) +
+  std::string summary = "wrote " + o.out + ": " + variant_name(variant) + " voice from " + seconds +
+                        " s of audio (" + std::to_string(voice.gen.prompt_token.size(1)) +
                         " S3Gen prompt tokens";
   if (voice.t3.cond_prompt_speech_tokens.defined())
     summary +=
@@ -60,7 +62,7 @@ CommandRunner add_make_voice_command(CLI::App& app, const GlobalOptions&) {
   cmd->add_option("--clip", o->clip, "Reference speech (WAV, FLAC, OGG or MP3, any rate)")
       ->required();
   cmd->add_option("--exaggeration", o->exaggeration,
-                  "Emotion exaggeration stored with the voice (Llama variants)");
+                  "Emotion exaggeration stored with the voice (original, multilingual)");
   cmd->add_option("--out", o->out, "Voice file to write (.safetensors)")->required();
   return [cmd, o]() {
     if (!*cmd) return -1;

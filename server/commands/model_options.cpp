@@ -1,7 +1,10 @@
 #include "server/commands/model_options.h"
 
+#include <unistd.h>
+
+#include "engine/common/error.h"
+#include "engine/common/file_system.h"
 #include "engine/common/strings.h"
-#include "engine/dsp/audio_file.h"
 #include "engine/log/log.h"
 #include "engine/runtime/device.h"
 
@@ -30,11 +33,42 @@ std::unique_ptr<pipeline::Pipeline> load_pipeline(const ModelOptions& options) {
   return pipeline::Pipeline::load(options.model_dir, variant, load);
 }
 
-pipeline::Conditionals voice_from_file(const pipeline::Pipeline& pipe, const std::string& path,
-                                       double exaggeration) {
-  if (ends_with(path, ".safetensors") || ends_with(path, ".pt"))
-    return pipeline::load_conditionals_any(path);
-  return pipe.make_voice(dsp::read_audio_file(path), exaggeration);
+void check_writable_output(const std::string& path, const std::string& flag) {
+  if (path.empty()) fail(ErrorCode::kInvalidArgument, flag + " is empty");
+  if (fs::is_directory(path))
+    fail(ErrorCode::kInvalidArgument, flag + " " + path + " is a directory: name a file");
+  std::string dir = fs::parent_path(path);
+  if (dir.empty()) dir = ".";
+  if (!fs::is_directory(dir))
+    fail(ErrorCode::kInvalidArgument,
+         flag + " " + path + ": the directory " + dir + " does not exist");
+  if (::access(dir.c_str(), W_OK | X_OK) != 0)
+    fail(ErrorCode::kInvalidArgument,
+         flag + " " + path + ": the directory " + dir + " is not writable");
+  if (fs::exists(path) && ::access(path.c_str(), W_OK) != 0)
+    fail(ErrorCode::kInvalidArgument, flag + " " + path + " exists and is not writable");
+}
+
+VoiceInput read_voice(const std::string& path, Variant variant) {
+  VoiceInput voice;
+  if (ends_with(path, ".safetensors") || ends_with(path, ".pt")) {
+    voice.saved = pipeline::load_conditionals_any(path);
+    log::info("voice " + path + ": made for " +
+              (voice.saved->variant ? variant_name(*voice.saved->variant)
+                                    : "an unrecorded variant (a conds.pt)"));
+    pipeline::check_voice_for(variant, *voice.saved);
+  } else {
+    voice.clip = dsp::read_audio_file(path);
+    pipeline::check_reference_length(variant, voice.clip->seconds());
+  }
+  return voice;
+}
+
+pipeline::Conditionals voice_conditionals(const pipeline::Pipeline& pipe, const VoiceInput& voice,
+                                          double exaggeration) {
+  if (voice.saved) return *voice.saved;
+  if (!voice.clip) fail(ErrorCode::kInternal, "no voice was read");
+  return pipe.make_voice(*voice.clip, exaggeration);
 }
 
 }  // namespace chatterbox::server

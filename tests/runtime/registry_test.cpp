@@ -28,8 +28,8 @@ PlacementHooks on_cpu_failing(std::set<std::pair<std::string, std::string>> faul
   hooks.fault = [faults](const std::string& component, const std::string& device,
                          const std::string& stage) {
     if (faults.count({component, stage}))
-      throw Error(ErrorCode::kUnavailable, "simulated " + stage + " failure of " + component +
-                                               " on " + device);
+      throw Error(ErrorCode::kUnavailable,
+                  "simulated " + stage + " failure of " + component + " on " + device);
   };
   return hooks;
 }

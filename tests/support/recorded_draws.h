@@ -1,7 +1,7 @@
 #pragma once
 // The goldens record each random draw with its call site in the reference (goldens/README.md);
-// this maps a site to the S3Gen draw it stands for. Header-only, free of gtest: the
-// chatterbox-parity program uses it too.
+// this maps a site to the S3Gen draw it stands for. (tools/chatterbox_parity.cpp keeps its own
+// reader: programs include nothing from tests/.)
 
 #include <string>
 

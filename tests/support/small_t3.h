@@ -10,8 +10,7 @@
 namespace chatterbox::testing {
 
 // variant: "original" (Llama, CFG) or "turbo" (GPT-2).
-std::shared_ptr<const models::t3::T3Model> small_t3(const std::string& variant,
-                                                   uint64_t seed = 3);
+std::shared_ptr<const models::t3::T3Model> small_t3(const std::string& variant, uint64_t seed = 3);
 
 // Conditionals of a random voice with `prompt_tokens` prompt speech tokens.
 models::t3::T3Conditionals random_t3_voice(uint64_t seed, int64_t prompt_tokens);

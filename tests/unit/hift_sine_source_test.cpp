@@ -67,6 +67,32 @@ TEST(HiftSineGen, UnvoicedSamplesCarryOnlyScaledNoise) {
   EXPECT_TENSORS_CLOSE(voiced - sines, draws.noise * 0.003, 1e-7);
 }
 
+// Streaming: a call pinned to an earlier call's running phase continues it, as if the two
+// were one call.
+TEST(HiftSineGen, APinnedCallContinuesTheEarlierPhase) {
+  using models::s3gen::harmonic_cycles;
+  using models::s3gen::SinePhasePin;
+  const torch::Tensor f0 = 150 + 50 * torch::rand({2, 1, 1000}, at::detail::createCPUGenerator(3));
+  const torch::Tensor whole = harmonic_cycles(f0);
+  EXPECT_TRUE(harmonic_cycles(f0, {}, SinePhasePin{}).equal(whole));
+  // The second call starts 100 samples before the first one ended (a cached overlap) and is
+  // pinned at the first call's last sample, 599.
+  SinePhasePin pin;
+  pin.cycles = whole.slice(2, 599, 600);
+  pin.at = torch::tensor({99, -1}, torch::kLong);  // row 1 unpinned: starts at 0 as upstream
+  const torch::Tensor later = harmonic_cycles(f0.slice(2, 500), {}, pin);
+  EXPECT_TENSORS_CLOSE(later[0], whole[0].slice(1, 500), 1e-9);
+  EXPECT_TRUE(later[1].equal(harmonic_cycles(f0.slice(2, 500))[1]));
+  // The excitation follows the pinned phase.
+  const SineGenDraws draws{torch::full({2, 9, 1}, 0.5), torch::zeros({2, 9, 500})};
+  const torch::Tensor full_draws_noise = torch::zeros({2, 9, 1000});
+  const torch::Tensor one = sine_excitation(f0, {draws.phase_uniform, full_draws_noise});
+  const torch::Tensor two = sine_excitation(f0.slice(2, 500), draws, {}, pin);
+  EXPECT_TENSORS_CLOSE(two[0], one[0].slice(1, 500), 1e-5);
+  pin.at = torch::tensor({500, 0}, torch::kLong);
+  EXPECT_THROW(harmonic_cycles(f0.slice(2, 500), {}, pin), Error);
+}
+
 TEST(HiftSineGen, MisshapenDrawsAreRejected) {
   SineGenDraws draws = draws_for(1, 100, 1);
   EXPECT_THROW(sine_excitation(torch::full({1, 1, 120}, 100.0), draws), Error);

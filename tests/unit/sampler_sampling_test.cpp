@@ -1,5 +1,6 @@
 // Inverse-CDF sampling, uniform sources, and option validation.
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 
 #include "engine/common/error.h"
@@ -45,6 +46,17 @@ TEST(SamplerSampling, SeededUniformsRepeatPerSeed) {
     EXPECT_GE(u, 0.0);
     EXPECT_LT(u, 1.0);
   }
+}
+
+// Drawn ahead in blocks, the sequence is still the generator's one-at-a-time sequence.
+TEST(SamplerSampling, BlockDrawsEqualSingleDraws) {
+  GeneratorUniforms blocks(7);
+  auto single = at::make_generator<at::CPUGeneratorImpl>(7);
+  for (int64_t i = 0; i < 2 * GeneratorUniforms::kBlock + 5; ++i)
+    ASSERT_EQ(
+        blocks.next(),
+        torch::rand({1}, single, torch::TensorOptions().dtype(torch::kFloat64)).item<double>())
+        << "draw " << i;
 }
 
 TEST(SamplerSampling, InjectedUniformsReplayInOrderThenRefuse) {

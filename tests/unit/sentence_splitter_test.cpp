@@ -21,7 +21,7 @@ TEST(SentenceSplitter, BlankTextGivesNothing) {
 }
 
 TEST(SentenceSplitter, SentencesArePackedUpToTheLimit) {
-  EXPECT_EQ(split_for_synthesis("One two. Three four. Five six seven eight nine.", 20),
+  EXPECT_EQ(split_for_synthesis("One two. Three four. Five six seven eight nine.", 26),
             (Pieces{"One two. Three four.", "Five six seven eight nine."}));
 }
 
@@ -41,9 +41,10 @@ TEST(SentenceSplitter, LongSentencesAreCutAtClausesThenSpaces) {
 
 TEST(SentenceSplitter, CountsCodePointsAndNeverCutsOne) {
   // Four CJK sentences of three code points (nine bytes) each.
-  const std::string text = "\u4f60\u597d\u3002\u518d\u89c1\u3002\u8c22\u8c22\u3002\u597d\u7684\u3002";
-  EXPECT_EQ(split_for_synthesis(text, 6),
-            (Pieces{"\u4f60\u597d\u3002\u518d\u89c1\u3002", "\u8c22\u8c22\u3002\u597d\u7684\u3002"}));
+  const std::string text =
+      "\u4f60\u597d\u3002\u518d\u89c1\u3002\u8c22\u8c22\u3002\u597d\u7684\u3002";
+  EXPECT_EQ(split_for_synthesis(text, 6), (Pieces{"\u4f60\u597d\u3002\u518d\u89c1\u3002",
+                                                  "\u8c22\u8c22\u3002\u597d\u7684\u3002"}));
   for (const auto& piece : split_for_synthesis("\u00e9\u00e9\u00e9\u00e9\u00e9", 2))
     EXPECT_EQ(piece.size() % 2, 0u) << "a two-byte code point was cut";
 }
@@ -62,7 +63,7 @@ TEST(SentenceSplitter, NothingIsLost) {
 
 TEST(SpeechBudget, BoundGrowsWithTheTextAndStaysUnderTheCap) {
   using runtime::speech_token_bound;
-  EXPECT_EQ(speech_token_bound(""), 50);  // two seconds of 25 tokens
+  EXPECT_EQ(speech_token_bound(""), 50);                     // two seconds of 25 tokens
   EXPECT_EQ(speech_token_bound(std::string(14, 'a')), 125);  // + 3 x one second
   EXPECT_GT(speech_token_bound("\u4f60\u597d"), speech_token_bound("ab"));
   EXPECT_EQ(speech_token_bound(std::string(5000, 'a')), 1000);

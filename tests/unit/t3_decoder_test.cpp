@@ -93,7 +93,8 @@ std::vector<Case> cases(const T3Model& model, int count) {
 std::vector<int64_t> alone(const T3Model& model, const Case& c) {
   sampling::GeneratorUniforms uniforms(c.seed);
   auto tokens = model.generate(c.cond, c.text, c.options, uniforms).tokens;
-  return std::vector<int64_t>(tokens.data_ptr<int64_t>(), tokens.data_ptr<int64_t>() + tokens.numel());
+  return std::vector<int64_t>(tokens.data_ptr<int64_t>(),
+                              tokens.data_ptr<int64_t>() + tokens.numel());
 }
 
 class T3DecoderTest : public ::testing::TestWithParam<std::string> {
@@ -108,7 +109,8 @@ std::map<int, std::vector<int64_t>> together(T3Decoder& decoder, const std::vect
                                              const std::vector<int>& joins, int cancel = -1,
                                              int cancel_step = -1) {
   std::vector<std::unique_ptr<sampling::GeneratorUniforms>> uniforms;
-  for (const auto& c : cs) uniforms.push_back(std::make_unique<sampling::GeneratorUniforms>(c.seed));
+  for (const auto& c : cs)
+    uniforms.push_back(std::make_unique<sampling::GeneratorUniforms>(c.seed));
   std::map<int64_t, int> case_of_slot;
   std::map<int, std::vector<int64_t>> tokens;
   size_t finished = 0;
@@ -155,7 +157,8 @@ TEST_P(T3DecoderTest, RequestsTogetherGiveTheTokensTheyGiveAlone) {
   const auto cs = cases(*model_, 5);
   T3Decoder decoder(*model_, 5, 256);
   auto got = together(decoder, cs, {0, 0, 0, 0, 0});
-  for (size_t i = 0; i < cs.size(); ++i) EXPECT_EQ(got[static_cast<int>(i)], alone(*model_, cs[i])) << "case " << i;
+  for (size_t i = 0; i < cs.size(); ++i)
+    EXPECT_EQ(got[static_cast<int>(i)], alone(*model_, cs[i])) << "case " << i;
 }
 
 TEST_P(T3DecoderTest, RequestsJoiningAndLeavingBetweenStepsKeepTheirTokens) {
@@ -163,7 +166,8 @@ TEST_P(T3DecoderTest, RequestsJoiningAndLeavingBetweenStepsKeepTheirTokens) {
   T3Decoder decoder(*model_, 3, 256);  // case 3 waits for a slot a finished case frees
   std::vector<int> joins{0, 2, 5, 40};
   auto got = together(decoder, cs, joins, /*cancel=*/1, /*cancel_step=*/6);
-  for (int i : {0, 2, 3}) EXPECT_EQ(got[i], alone(*model_, cs[static_cast<size_t>(i)])) << "case " << i;
+  for (int i : {0, 2, 3})
+    EXPECT_EQ(got[i], alone(*model_, cs[static_cast<size_t>(i)])) << "case " << i;
   auto full = alone(*model_, cs[1]);
   ASSERT_LE(got[1].size(), full.size());
   EXPECT_TRUE(std::equal(got[1].begin(), got[1].end(), full.begin())) << "cancelled case";
@@ -174,8 +178,8 @@ TEST_P(T3DecoderTest, FinishedAndReleasedSlotsAreFreeAgain) {
   auto cs = cases(*model_, 2);
   T3Decoder decoder(*model_, 2, 256);
   sampling::GeneratorUniforms u0(1), u1(2);
-  auto first = decoder.prefill({{cs[0].cond, cs[0].text, cs[0].options, &u0},
-                                {cs[1].cond, cs[1].text, cs[1].options, &u1}});
+  auto first = decoder.prefill(
+      {{cs[0].cond, cs[0].text, cs[0].options, &u0}, {cs[1].cond, cs[1].text, cs[1].options, &u1}});
   EXPECT_EQ(decoder.free_slots(), 0);
   decoder.release(first[0].slot);
   EXPECT_EQ(decoder.active(), 1);
@@ -208,14 +212,18 @@ TEST_P(T3DecoderTest, BadRequestsTakeNoSlot) {
               ErrorCode::kInvalidArgument);
   auto too_long = cs[1];
   too_long.options.max_new_tokens = 500;
-  expect_code({{too_long.cond, too_long.text, too_long.options, &u}}, ErrorCode::kResourceExhausted);
-  expect_code({{cs[0].cond, cs[0].text, cs[0].options, &u}, {cs[0].cond, cs[0].text, cs[0].options, &u},
+  expect_code({{too_long.cond, too_long.text, too_long.options, &u}},
+              ErrorCode::kResourceExhausted);
+  expect_code({{cs[0].cond, cs[0].text, cs[0].options, &u},
+               {cs[0].cond, cs[0].text, cs[0].options, &u},
                {cs[0].cond, cs[0].text, cs[0].options, &u}},
               ErrorCode::kResourceExhausted);
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, T3DecoderTest, ::testing::Values("original", "turbo"),
-                         [](const auto& info) { return info.param == "original" ? "Llama" : "Gpt2"; });
+                         [](const auto& info) {
+                           return info.param == "original" ? "Llama" : "Gpt2";
+                         });
 
 }  // namespace
 }  // namespace chatterbox::models::t3

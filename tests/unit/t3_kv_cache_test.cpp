@@ -129,12 +129,13 @@ TEST_P(KVCacheTest, RowsOfDifferentLengthsDecodeTogetherAsAlone) {
   padded[0].narrow(0, 0, prefill[0]).copy_(seqs[0][0].narrow(0, 0, prefill[0]));
   padded[1].copy_(seqs[1][0].narrow(0, 0, prefill[1]));
   CacheSpan span{1, {0, 0}, {prefill[0], prefill[1]}};
-  auto out = backbone->forward(padded, consecutive_positions(2, 0, prefill[1], torch::kCPU), cache,
-                               span);
+  auto out =
+      backbone->forward(padded, consecutive_positions(2, 0, prefill[1], torch::kCPU), cache, span);
   std::vector<std::vector<torch::Tensor>> got(2);
   for (int r = 0; r < 2; ++r) got[r].push_back(out[r].narrow(0, 0, prefill[r]));
   for (int64_t s = 0; s < steps; ++s) {
-    auto step_in = torch::stack({seqs[0][0][prefill[0] + s], seqs[1][0][prefill[1] + s]}).unsqueeze(1);
+    auto step_in =
+        torch::stack({seqs[0][0][prefill[0] + s], seqs[1][0][prefill[1] + s]}).unsqueeze(1);
     auto positions = torch::tensor({prefill[0] + s, prefill[1] + s}, torch::kLong).unsqueeze(1);
     auto step_out = backbone->forward(step_in, positions, cache,
                                       CacheSpan{1, {prefill[0] + s, prefill[1] + s}, {1, 1}});

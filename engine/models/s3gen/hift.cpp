@@ -86,8 +86,9 @@ torch::Tensor HiftGeneratorImpl::upsampled_f0(const torch::Tensor& mel) {
                                    c10::optional<double>(static_cast<double>(factor)));
 }
 
-torch::Tensor HiftGeneratorImpl::source(const torch::Tensor& f0, const SineGenDraws& draws) {
-  return m_source_->forward(f0, draws);
+torch::Tensor HiftGeneratorImpl::source(const torch::Tensor& f0, const SineGenDraws& draws,
+                                        const SinePhasePin& pin) {
+  return m_source_->forward(f0, draws, pin);
 }
 
 torch::Tensor HiftGeneratorImpl::fuse_scale(size_t scale, torch::Tensor x,
@@ -163,7 +164,8 @@ HiftOutput Hift::inference(const torch::Tensor& mel, const HiftNoise& noise,
                                           std::to_string(config.in_channels) + ", T), got " +
                                           c10::str(mel.sizes()));
   const torch::Tensor f0 = generator.upsampled_f0(mel);
-  torch::Tensor source = generator.source(f0, draws_for(noise, mel.size(0), f0.size(-1)));
+  torch::Tensor source =
+      generator.source(f0, draws_for(noise, mel.size(0), f0.size(-1)), noise.phase_pin);
   if (cache_source.defined() && cache_source.size(-1) > 0) {
     if (cache_source.dim() != 3 || cache_source.size(0) != mel.size(0) ||
         cache_source.size(1) != 1 || cache_source.size(2) > source.size(2))
@@ -171,7 +173,19 @@ HiftOutput Hift::inference(const torch::Tensor& mel, const HiftNoise& noise,
                                             c10::str(cache_source.sizes()));
     source.slice(2, 0, cache_source.size(2)).copy_(cache_source);
   }
-  return {generator.decode(mel, source), source};
+  HiftOutput out{generator.decode(mel, source), source, torch::Tensor()};
+  if (noise.phase_report_at.defined()) {
+    const int64_t batch = mel.size(0);
+    const torch::Tensor at = noise.phase_report_at.to(f0.device(), torch::kInt64);
+    if (at.numel() != batch || (at < 0).any().item<bool>() ||
+        (at >= f0.size(-1)).any().item<bool>())
+      fail(ErrorCode::kInvalidArgument, "HiFT phase report needs one sample per row within 480 T");
+    const torch::Tensor cycles = harmonic_cycles(f0, config.source, noise.phase_pin);
+    const int64_t harmonics = cycles.size(1);
+    out.phase_cycles = torch::remainder(
+        cycles.gather(2, at.reshape({batch, 1, 1}).expand({batch, harmonics, 1})), 1.0);
+  }
+  return out;
 }
 
 void Hift::to(const torch::Device& device) {

@@ -43,13 +43,19 @@ struct HiftNoise {
   torch::Tensor phase_uniform;  // (B, 9, 1), uniform [0, 1) (the golden's `rand` draw)
   torch::Tensor sine_noise;     // (B, 9, 480 T), standard normal
   std::optional<torch::Generator> generator;
+  // Streaming: continue an earlier call's harmonic phases (see SinePhasePin), and report each
+  // row's running phase at sample phase_report_at[i] ((B,) int64) in HiftOutput::phase_cycles,
+  // to pin the next call with.
+  SinePhasePin phase_pin;
+  torch::Tensor phase_report_at;
 
   static HiftNoise from_generator(torch::Generator generator);
 };
 
 struct HiftOutput {
-  torch::Tensor wav;     // (B, 480 T), clamped to +-audio_limit
-  torch::Tensor source;  // (B, 1, 480 T): carry its tail as the next chunk's cache_source
+  torch::Tensor wav;           // (B, 480 T), clamped to +-audio_limit
+  torch::Tensor source;        // (B, 1, 480 T): carry its tail as the next chunk's cache_source
+  torch::Tensor phase_cycles;  // (B, 9, 1) float64 in [0, 1) when phase_report_at was given
 };
 
 class HiftGeneratorImpl : public torch::nn::Module {
@@ -59,7 +65,8 @@ class HiftGeneratorImpl : public torch::nn::Module {
   // mel (B, 80, T) -> f0 per sample (B, 1, 480 T).
   torch::Tensor upsampled_f0(const torch::Tensor& mel);
   // f0 (B, 1, L) -> source (B, 1, L).
-  torch::Tensor source(const torch::Tensor& f0, const SineGenDraws& draws);
+  torch::Tensor source(const torch::Tensor& f0, const SineGenDraws& draws,
+                       const SinePhasePin& pin = {});
   // mel (B, 80, T), source (B, 1, 480 T) -> wav (B, 480 T).
   torch::Tensor decode(const torch::Tensor& mel, const torch::Tensor& source);
 

@@ -128,6 +128,29 @@ torch::Tensor S3Gen::hift_inference(const torch::Tensor& mel, const S3GenNoise& 
   return hift_.inference(mel.to(hift_device_), hift_noise).wav;
 }
 
+torch::Tensor S3Gen::flow_chunk(const FlowInputs& inputs, const FlowNoise& noise,
+                                int64_t n_timesteps) const {
+  torch::NoGradGuard no_grad;
+  FlowInputs moved = inputs;
+  for (torch::Tensor* t :
+       {&moved.tokens, &moved.token_lens, &moved.prompt_tokens, &moved.prompt_token_lens,
+        &moved.prompt_feat, &moved.prompt_feat_lens, &moved.embedding})
+    *t = on(*t, device_);
+  FlowNoise moved_noise = noise;
+  moved_noise.z = on(noise.z, device_);
+  moved_noise.generated = on(noise.generated, device_);
+  return flow_.inference(moved, n_timesteps > 0 ? n_timesteps : flow_.default_steps(), moved_noise);
+}
+
+HiftOutput S3Gen::hift_chunk(const torch::Tensor& mel, const HiftNoise& noise,
+                             const torch::Tensor& cache_source) const {
+  torch::NoGradGuard no_grad;
+  HiftNoise moved = noise;
+  moved.phase_uniform = on(noise.phase_uniform, device_);
+  moved.sine_noise = on(noise.sine_noise, device_);
+  return hift_.inference(mel.to(device_), moved, on(cache_source, device_));
+}
+
 S3GenOutput S3Gen::inference(const torch::Tensor& tokens, const torch::Tensor& token_lens,
                              const ReferenceEmbedding& ref, const S3GenNoise& noise,
                              int64_t n_timesteps) const {

@@ -67,6 +67,15 @@ class S3Gen {
                                int64_t n_timesteps = 0) const;
   torch::Tensor hift_inference(const torch::Tensor& mel, const S3GenNoise& noise = {}) const;
 
+  // Finer hooks for streaming (pipeline::SpeechStream). The flow on inputs the caller builds
+  // (rows with their own prompts, finalize = false for a chunk whose tokens continue), and the
+  // vocoder with its streaming inputs (cache_source, phase pin). Inputs may live anywhere;
+  // outputs are on device().
+  torch::Tensor flow_chunk(const FlowInputs& inputs, const FlowNoise& noise,
+                           int64_t n_timesteps = 0) const;
+  HiftOutput hift_chunk(const torch::Tensor& mel, const HiftNoise& noise,
+                        const torch::Tensor& cache_source = {}) const;
+
   ReferenceEmbedder& reference_embedder() { return *embedder_; }
   std::mutex& reference_mutex() { return reference_mutex_; }
 

@@ -17,6 +17,15 @@ struct SineGenConfig {
   double voiced_threshold = 10.0;
 };
 
+// Streaming continuity of the harmonic phases. Upstream starts the running phase of every call
+// at 0 cycles; a pin makes a call continue an earlier one instead: row i's running phase at its
+// sample at[i] is cycles[i] (rows with at[i] < 0, or no pin at all, start at 0 as upstream).
+// The random initial phases are added on top either way.
+struct SinePhasePin {
+  torch::Tensor cycles;  // (B, harmonics, 1) float64, in cycles (turns)
+  torch::Tensor at;      // (B,) int64 sample index
+};
+
 // The random inputs of one SineGen call, exactly as upstream draws them.
 struct SineGenDraws {
   torch::Tensor phase_uniform;  // (B, harmonics, 1) uniform in [0, 1); mapped to [-pi, pi)
@@ -26,17 +35,23 @@ struct SineGenDraws {
 // Initial phases from the uniform draw: -pi + u * 2pi in float32, the fundamental's set to 0.
 torch::Tensor initial_phases(const torch::Tensor& phase_uniform);
 
+// The running phase in cycles of each harmonic, (B, harmonics, L) float64: the prefix sums of
+// f0 * h / sr accumulated in double (then shifted to meet the pin, if there is one).
+torch::Tensor harmonic_cycles(const torch::Tensor& f0, const SineGenConfig& config = {},
+                              const SinePhasePin& pin = {});
+
 // f0 (B, 1, L) in Hz, one value per output sample -> excitation (B, harmonics, L):
 // voiced samples carry sine_amp * sin(2pi * (cumsum(f0 * h / sr) mod 1) + phase) plus small
 // noise; unvoiced samples (f0 <= threshold) carry noise only.
 torch::Tensor sine_excitation(const torch::Tensor& f0, const SineGenDraws& draws,
-                              const SineGenConfig& config = {});
+                              const SineGenConfig& config = {}, const SinePhasePin& pin = {});
 
 class SourceModuleImpl : public torch::nn::Module {
  public:
   explicit SourceModuleImpl(SineGenConfig config = {});
   // f0 (B, 1, L) -> source signal (B, 1, L) = tanh(linear(excitation)).
-  torch::Tensor forward(const torch::Tensor& f0, const SineGenDraws& draws);
+  torch::Tensor forward(const torch::Tensor& f0, const SineGenDraws& draws,
+                        const SinePhasePin& pin = {});
 
   const SineGenConfig& config() const { return config_; }
 

@@ -56,11 +56,12 @@ KVCache::Window KVCache::window(const CacheSpan& span, int64_t steps) const {
   w.span = span;
   w.steps = steps;
   w.uniform = span.is_uniform(steps);
-  w.key_length = std::max(span.key_length(), *std::max_element(span.starts.begin(), span.starts.end()) + steps);
+  w.key_length = std::max(span.key_length(),
+                          *std::max_element(span.starts.begin(), span.starts.end()) + steps);
   if (w.key_length > capacity_)
-    fail(ErrorCode::kResourceExhausted,
-         "sequence of " + std::to_string(w.key_length) + " positions exceeds the KV cache's " +
-             std::to_string(capacity_));
+    fail(ErrorCode::kResourceExhausted, "sequence of " + std::to_string(w.key_length) +
+                                            " positions exceeds the KV cache's " +
+                                            std::to_string(capacity_));
   if (!w.uniform) {
     const auto device = keys_.front().device();
     auto longs = torch::TensorOptions().dtype(torch::kLong);

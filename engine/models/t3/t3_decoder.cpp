@@ -143,8 +143,7 @@ std::vector<T3SlotToken> T3Decoder::step() {
   }
   const auto device_rows = host.to(model_->device());
   const auto embeds = model_->step_embeddings(device_rows[0], device_rows[2]);
-  const auto hidden =
-      model_->backbone().forward(embeds, device_rows[1].unsqueeze(1), cache_, span);
+  const auto hidden = model_->backbone().forward(embeds, device_rows[1].unsqueeze(1), cache_, span);
   return sample(0, count, model_->speech_logits(hidden.select(1, 0)));
 }
 
@@ -157,10 +156,8 @@ void T3Decoder::refresh_row_options() {
     cfg.push_back(slots_[static_cast<size_t>(slot)].cfg_weight);
   }
   row_options_ = sampling::RowOptions::build(chain_, rows, model_->device());
-  cfg_weights_ = torch::tensor(cfg, torch::kFloat64)
-                     .to(torch::kFloat32)
-                     .unsqueeze(1)
-                     .to(model_->device());
+  cfg_weights_ =
+      torch::tensor(cfg, torch::kFloat64).to(torch::kFloat32).unsqueeze(1).to(model_->device());
   options_dirty_ = false;
 }
 
@@ -175,8 +172,8 @@ std::vector<T3SlotToken> T3Decoder::sample(int64_t first, int64_t count,
     scores = conditional + (conditional - unconditional) * cfg_weights_.narrow(0, first, count);
   }
   auto seen = seen_.narrow(0, first, count);
-  auto processed = sampling::process_logits_rows(chain_, scores,
-                                                 narrow_rows(row_options_, first, count), seen);
+  auto processed =
+      sampling::process_logits_rows(chain_, scores, narrow_rows(row_options_, first, count), seen);
   std::vector<double> uniforms;
   std::vector<uint8_t> may_end_empty;
   bool any_may_end_empty = false;

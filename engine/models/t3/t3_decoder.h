@@ -64,9 +64,9 @@ class T3Decoder {
  private:
   struct Slot {
     bool active = false;
-    int64_t length = 0;   // KV positions filled
-    int64_t sampled = 0;  // tokens sampled (the stop token included)
-    int64_t limit = 0;    // tokens it may sample
+    int64_t length = 0;    // KV positions filled
+    int64_t sampled = 0;   // tokens sampled (the stop token included)
+    int64_t limit = 0;     // tokens it may sample
     int64_t pending = -1;  // the last token, fed at the next step
     double cfg_weight = 0;
     sampling::SamplingOptions sampling;
