@@ -2,6 +2,8 @@
 //                  [Google Benchmark flags, e.g. --benchmark_filter=S3Gen]
 // chatterbox-bench [--device D] ... engine [--variants original,turbo,nano]
 //                  [--concurrency 1,4,16] [--tokens 50]   (the serving engine, as a table)
+// chatterbox-bench http [--url http://127.0.0.1:8000] [--model nano] [--concurrency 1,4]
+//                  [--tokens 50] [--api-key KEY] [--repeats N]   (a running chatterboxd's REST)
 // Without --model-dir, each variant runs on a pattern model written once under the cache
 // directory (full size, so timings equal a real checkpoint's).
 
@@ -14,6 +16,9 @@
 
 #include "bench/bench_context.h"
 #include "bench/engine_table.h"
+#ifdef CHATTERBOX_WITH_HTTP
+#include "bench/http/http_table.h"
+#endif
 #include "engine/common/error.h"
 #include "engine/runtime/precision.h"
 #include "engine/runtime/threads.h"
@@ -72,6 +77,17 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << e.what() << std::endl;
     return 2;
   }
+#ifdef CHATTERBOX_WITH_HTTP
+  for (int i = 1; i < argc; ++i)
+    if (std::strcmp(argv[i], "http") == 0) {
+      try {
+        return chatterbox::bench::run_http_table(argc - i - 1, argv + i + 1);
+      } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << std::endl;
+        return 2;
+      }
+    }
+#endif
   for (int i = 1; i < argc; ++i)
     if (std::strcmp(argv[i], "engine") == 0) {
       try {

@@ -48,7 +48,7 @@ AudioFormat checked_format(const std::string& name, const char* field) {
   try {
     return parse_audio_format(name);
   } catch (const Error& e) {
-    throw ApiError(422, "unsupported_format", e.what(), field);
+    throw ApiError(400, "unsupported_format", e.what(), field);
   }
 }
 
@@ -118,7 +118,7 @@ SpeechRequest parse_openai_speech_request(std::string_view body, const RequestLi
   r.format = checked_format(f.string("response_format").value_or("mp3"), "response_format");
   const double speed = f.number("speed", 0.25, 4.0).value_or(1.0);
   if (speed != 1.0)
-    throw ApiError(422, "unsupported_speed",
+    throw ApiError(400, "unsupported_speed",
                    "speed other than 1.0 is not supported: Chatterbox has no pitch-preserving time "
                    "stretch; leave speed out or set it to 1.0",
                    "speed");

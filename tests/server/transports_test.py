@@ -295,8 +295,8 @@ class TransportsTest(unittest.TestCase):
         self.assertIn("alloy", error["message"])
         error = self.assert_error(self.speech(model="big"), 404, "model_not_found")
         self.assertIn("nano", error["message"])
-        self.assert_error(self.speech(response_format="aac"), 422, "unsupported_format")
-        self.assert_error(self.speech(speed=2.0), 422, "unsupported_speed")
+        self.assert_error(self.speech(response_format="aac"), 400, "unsupported_format")
+        self.assert_error(self.speech(speed=2.0), 400, "unsupported_speed")
         self.assert_error(self.speech(temperature=-1), 422)
         self.assert_error(post("/v1/tts", {"text": "hi", "reference_audio": "!!!"}), 400,
                           "invalid_base64")

@@ -159,11 +159,11 @@ TEST(SpeechRequest, RefusesOutOfRangeValuesWith422) {
 
 TEST(SpeechRequest, RefusesUnsupportedChoicesWith422) {
   const Refusal speed = openai_patch_refusal({{"speed", 1.5}});
-  EXPECT_EQ(speed.status, 422);
+  EXPECT_EQ(speed.status, 400);
   EXPECT_EQ(speed.code, "unsupported_speed");
   EXPECT_NE(speed.message.find("1.0"), std::string::npos);
   const Refusal aac = openai_patch_refusal({{"response_format", "aac"}});
-  EXPECT_EQ(aac.status, 422);
+  EXPECT_EQ(aac.status, 400);
   EXPECT_EQ(aac.param, "response_format");
   EXPECT_NE(aac.message.find("wav, pcm, flac, mp3, opus"), std::string::npos) << aac.message;
   EXPECT_EQ(openai_patch_refusal({{"stream_format", "chunks"}}).param, "stream_format");
