@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "engine/common/error.h"
+#include "engine/text/languages.h"
 #include "server/api_error.h"
 #include "server/clip_info.h"
 #include "server/voice_name.h"
@@ -186,6 +187,7 @@ std::vector<ModelInfo> TransportCore::models() const {
     m.name = name;
     m.variant = registry_.variant_of(name);
     m.ready = registry_.ready(name);
+    if (m.variant == Variant::kMultilingual) m.languages = text::supported_languages();
     for (const auto& s : status)
       if (s.name == name) m.pattern_model |= s.pattern_model;
     out.push_back(m);

@@ -26,6 +26,7 @@ struct ModelInfo {
   bool ready = false;
   bool pattern_model = false;  // its audio is noise
   int sample_rate = 24000;
+  std::vector<std::string> languages;  // the codes `language` takes (multilingual only)
 };
 
 struct Submission {

@@ -131,6 +131,7 @@ grpc::Status TtsService::ListModels(grpc::ServerContext* context, const v1::List
       model->set_variant(variant_name(m.variant));
       model->set_ready(m.ready);
       model->set_sample_rate(m.sample_rate);
+      for (const auto& code : m.languages) model->add_languages(code);
     }
   });
 }

@@ -17,6 +17,7 @@ nlohmann::json models_json(TransportCore& core) {
                             {"sample_rate", m.sample_rate},
                             {"pattern_model", m.pattern_model}};
     if (m.pattern_model) model["note"] = pattern_model_note();
+    if (!m.languages.empty()) model["languages"] = m.languages;
     data.push_back(model);
   }
   return {{"object", "list"}, {"data", data}};
