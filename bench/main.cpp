@@ -5,6 +5,8 @@
 //                  (the serving engine, as a table)
 // chatterbox-bench [--device D] ... t3 [--variants original,turbo] [--precisions fp32,bf16]
 //                  [--batches 1,8,32,64] [--steps 50]   (the T3 decode step, as a table)
+// chatterbox-bench http [--url http://127.0.0.1:8000] [--model nano] [--concurrency 1,4]
+//                  [--tokens 50] [--api-key KEY] [--repeats N]   (a running chatterboxd's REST)
 // Without --model-dir, each variant runs on a pattern model written once under the cache
 // directory (full size, so timings equal a real checkpoint's).
 
@@ -17,6 +19,9 @@
 
 #include "bench/bench_context.h"
 #include "bench/engine_table.h"
+#ifdef CHATTERBOX_WITH_HTTP
+#include "bench/http/http_table.h"
+#endif
 #include "bench/t3_table.h"
 #include "engine/common/error.h"
 #include "engine/runtime/blas_check.h"
@@ -68,6 +73,9 @@ const Table* find_table(int argc, char** argv) {
   static Table tables[] = {
       {"engine", chatterbox::bench::run_engine_table},
       {"t3", chatterbox::bench::run_t3_table},
+#ifdef CHATTERBOX_WITH_HTTP
+      {"http", chatterbox::bench::run_http_table},
+#endif
   };
   for (int i = 1; i < argc; ++i)
     for (Table& table : tables)

@@ -11,6 +11,7 @@ packages=(
   libsndfile1-dev libsoxr-dev libicu-dev
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libcpp-httplib-dev libsystemd-dev
+  curl python3 python3-grpcio python3-protobuf
   clang libclang-rt-14-dev clang-format
 )
 

@@ -10,11 +10,13 @@
 #include "engine/runtime/precision.h"
 #include "engine/runtime/threads.h"
 #include "server/commands/command.h"
+#include "server/version.h"
 
 int main(int argc, char** argv) {
   using namespace chatterbox;
   CLI::App app{"chatterboxd: a local inference server for the Chatterbox text-to-speech family"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", server::kVersion);
   server::GlobalOptions global;
   app.add_option("--threads", global.threads, "Intra-op CPU threads (0: all cores)")
       ->capture_default_str();
@@ -28,6 +30,7 @@ int main(int argc, char** argv) {
       server::add_make_pattern_model_command(app, global),
       server::add_synth_command(app, global),
       server::add_make_voice_command(app, global),
+      server::add_serve_command(app, global),
   };
   CLI11_PARSE(app, argc, argv);
   try {

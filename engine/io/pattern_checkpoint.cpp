@@ -75,11 +75,13 @@ torch::Tensor pattern_tokens(const std::string& name, int64_t count) {
   return out;
 }
 
-// A built-in voice in the published conds.pt form: T3 and S3Gen conditionals of a 10 s reference.
-void write_pattern_conds(const std::string& path, Variant variant) {
-  const int64_t t3_prompt_len =
-      (variant == Variant::kTurbo || variant == Variant::kNano) ? 375 : 150;
-  const int64_t gen_tokens = 250;
+// A built-in voice in the published conds.pt form: T3 and S3Gen conditionals of a reference of
+// `seconds` (the published voices: 10 s).
+void write_pattern_conds(const std::string& path, Variant variant, double seconds) {
+  const double share = seconds / 10.0;
+  const int64_t t3_prompt_len = static_cast<int64_t>(
+      share * ((variant == Variant::kTurbo || variant == Variant::kNano) ? 375 : 150));
+  const int64_t gen_tokens = static_cast<int64_t>(share * 250);
   auto any_dict = [] {
     return c10::impl::GenericDict(c10::StringType::get(), c10::AnyType::get());
   };
@@ -152,7 +154,10 @@ std::string pattern_gpt2_vocab_json() {
   return vocab.dump();
 }
 
-std::vector<WrittenFile> write_pattern_checkpoint(const std::string& dir, Variant variant) {
+std::vector<WrittenFile> write_pattern_checkpoint(const std::string& dir, Variant variant,
+                                                  double voice_seconds) {
+  if (!(voice_seconds >= 0.5 && voice_seconds <= 10))
+    fail(ErrorCode::kInvalidArgument, "a pattern model's built-in voice lasts 0.5 to 10 s");
   fs::create_directories(dir);
   const auto required = required_files(variant);
   auto path = [&](const std::string& file) { return fs::join(dir, file); };
@@ -164,7 +169,7 @@ std::vector<WrittenFile> write_pattern_checkpoint(const std::string& dir, Varian
     write_weights(path(required[2]), s3gen_layout_name(variant));
     write_tokenizer(dir, variant);
   }
-  write_pattern_conds(path("conds.pt"), variant);
+  write_pattern_conds(path("conds.pt"), variant, voice_seconds);
   nlohmann::json marker = {
       {"variant", variant_name(variant)},
       {"weights", "pattern (goldens/PATTERN.md): each tensor is a function of its key and shape"},

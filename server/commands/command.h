@@ -21,5 +21,7 @@ CommandRunner add_make_pattern_model_command(CLI::App& app, const GlobalOptions&
 CommandRunner add_synth_command(CLI::App& app, const GlobalOptions& global);
 // Adds make-voice: a reference clip analysed once and saved as a voice file.
 CommandRunner add_make_voice_command(CLI::App& app, const GlobalOptions& global);
+// Adds serve: the REST and gRPC server (server/commands/server_app.h).
+CommandRunner add_serve_command(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace chatterbox::server

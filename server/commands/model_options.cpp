@@ -9,8 +9,9 @@
 #include "engine/runtime/device.h"
 
 namespace chatterbox::server {
-void add_model_options(CLI::App* command, ModelOptions& options) {
-  command->add_option("--model-dir", options.model_dir, "Checkpoint directory")->required();
+void add_model_options(CLI::App* command, ModelOptions& options, bool model_dir_required) {
+  command->add_option("--model-dir", options.model_dir, "Checkpoint directory")
+      ->required(model_dir_required);
   command->add_option("--variant", options.variant, "original, multilingual, turbo, nano or vc")
       ->capture_default_str();
   command->add_option("--device", options.device, "auto, cpu, mps, cuda or cuda:N")

@@ -22,7 +22,8 @@ struct ModelOptions {
   std::string multilingual_t3 = "v2";
 };
 
-void add_model_options(CLI::App* command, ModelOptions& options);
+// `model_dir_required`: false where a config file may name the models instead (serve).
+void add_model_options(CLI::App* command, ModelOptions& options, bool model_dir_required = true);
 
 // Chooses the device (falling back to the CPU with a logged reason) and loads the pipeline.
 std::unique_ptr<pipeline::Pipeline> load_pipeline(const ModelOptions& options);

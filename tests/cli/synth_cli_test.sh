@@ -28,7 +28,8 @@ expect_error() {
   echo "ok: error '$pattern' for: $*"
 }
 
-"$bin" make-pattern-model --variant vc --out "$dir/vc" >/dev/null
+# A 2 s built-in voice keeps the conversions short (S3Gen decodes the voice's prompt each time).
+"$bin" make-pattern-model --variant vc --voice-seconds 2 --out "$dir/vc" >/dev/null
 "$bin" --threads 1 synth --model-dir "$dir/vc" --variant vc --source "$clip" --seed 1 \
   --out "$dir/converted.wav" >"$dir/log.txt" || { cat "$dir/log.txt" >&2; fail "synth"; }
 grep -q "wrote $dir/converted.wav" "$dir/log.txt" || fail "no summary line"

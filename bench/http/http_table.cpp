@@ -1,0 +1,158 @@
+#include "bench/http/http_table.h"
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench/bench_context.h"
+#include "engine/common/error.h"
+
+namespace chatterbox::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kText =
+    "Chatterbox turns text into speech; this sentence is long enough to be typical.";
+constexpr double kSampleRate = 24000;  // chatterboxd's raw pcm: s16le mono at 24 kHz
+
+struct HttpOptions {
+  std::string url = "http://127.0.0.1:8000";
+  std::string model = "nano";
+  std::string api_key;
+  std::vector<int64_t> concurrency{1, 4};
+  int64_t tokens = 50;
+  int64_t repeats = 1;
+};
+
+HttpOptions parse(int argc, char** argv) {
+  HttpOptions o;
+  for (int i = 0; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (i + 1 >= argc) fail(ErrorCode::kInvalidArgument, "http: " + arg + " needs a value");
+    const std::string value = argv[++i];
+    if (arg == "--url") {
+      o.url = value;
+    } else if (arg == "--model") {
+      o.model = value;
+    } else if (arg == "--api-key") {
+      o.api_key = value;
+    } else if (arg == "--concurrency") {
+      o.concurrency.clear();
+      for (const auto& c : split_list(value)) o.concurrency.push_back(std::stoll(c));
+    } else if (arg == "--tokens") {
+      o.tokens = std::stoll(value);
+    } else if (arg == "--repeats") {
+      o.repeats = std::stoll(value);
+    } else {
+      fail(ErrorCode::kInvalidArgument, "http: unknown option " + arg);
+    }
+  }
+  if (o.concurrency.empty() || o.tokens < 1 || o.repeats < 1)
+    fail(ErrorCode::kInvalidArgument,
+         "http: --concurrency, --tokens and --repeats must be positive");
+  return o;
+}
+
+struct Stream {
+  double first_byte = 0, total = 0, audio = 0;
+};
+
+// One streamed POST /v1/audio/speech in raw pcm, timed from the request to its first body byte
+// and to its last.
+Stream speak(const HttpOptions& o, uint64_t seed) {
+  httplib::Client client(o.url);
+  client.set_read_timeout(600, 0);
+  httplib::Request req;
+  req.method = "POST";
+  req.path = "/v1/audio/speech";
+  if (!o.api_key.empty()) req.headers.emplace("Authorization", "Bearer " + o.api_key);
+  req.headers.emplace("Content-Type", "application/json");
+  req.body =
+      nlohmann::json{{"model", o.model},         {"input", kText}, {"voice", "alloy"},
+                     {"response_format", "pcm"}, {"seed", seed},   {"max_new_tokens", o.tokens}}
+          .dump();
+  Stream s;
+  size_t bytes = 0;
+  const auto start = Clock::now();
+  req.content_receiver = [&](const char*, size_t n, uint64_t, uint64_t) {
+    if (bytes == 0 && n > 0)
+      s.first_byte = std::chrono::duration<double>(Clock::now() - start).count();
+    bytes += n;
+    return true;
+  };
+  const auto result = client.send(req);
+  s.total = std::chrono::duration<double>(Clock::now() - start).count();
+  if (!result)
+    fail(ErrorCode::kUnavailable, "http: " + o.url + ": " + httplib::to_string(result.error()));
+  if (result->status != 200)
+    fail(ErrorCode::kInternal,
+         "http: status " + std::to_string(result->status) + ": " + result->body);
+  s.audio = static_cast<double>(bytes) / 2.0 / kSampleRate;
+  return s;
+}
+
+struct Row {
+  double ttfa_mean = 0, ttfa_max = 0, rtf_mean = 0, aggregate_x = 0;
+};
+
+Row measure(const HttpOptions& o, int64_t concurrency) {
+  std::vector<Stream> streams(static_cast<size_t>(concurrency));
+  std::vector<std::string> errors(streams.size());
+  const auto start = Clock::now();
+  std::vector<std::thread> clients;
+  for (size_t i = 0; i < streams.size(); ++i)
+    clients.emplace_back([&, i] {
+      try {
+        streams[i] = speak(o, i + 1);
+      } catch (const std::exception& e) {
+        errors[i] = e.what();
+      }
+    });
+  for (auto& t : clients) t.join();
+  const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+  for (const auto& e : errors)
+    if (!e.empty()) fail(ErrorCode::kInternal, e);
+  Row row;
+  double audio = 0;
+  const double n = static_cast<double>(streams.size());
+  for (const auto& s : streams) {
+    row.ttfa_mean += s.first_byte / n;
+    row.ttfa_max = std::max(row.ttfa_max, s.first_byte);
+    row.rtf_mean += s.total / s.audio / n;
+    audio += s.audio;
+  }
+  row.aggregate_x = audio / wall;
+  return row;
+}
+
+}  // namespace
+
+int run_http_table(int argc, char** argv) {
+  const HttpOptions o = parse(argc, argv);
+  std::printf("http: %s model %s, streamed pcm, %lld speech tokens a request, text \"%s\"\n",
+              o.url.c_str(), o.model.c_str(), static_cast<long long>(o.tokens), kText);
+  std::printf("%-10s %5s %11s %11s %9s %12s\n", "model", "conc", "ttfa_mean_s", "ttfa_max_s",
+              "rtf_mean", "aggregate_x");
+  HttpOptions warm = o;
+  warm.tokens = 8;
+  measure(warm, 1);
+  for (int64_t c : o.concurrency)
+    for (int64_t r = 0; r < o.repeats; ++r) {
+      const Row row = measure(o, c);
+      std::printf("%-10s %5lld %11.3f %11.3f %9.3f %12.2f\n", o.model.c_str(),
+                  static_cast<long long>(c), row.ttfa_mean, row.ttfa_max, row.rtf_mean,
+                  row.aggregate_x);
+      std::fflush(stdout);
+    }
+  return 0;
+}
+
+}  // namespace chatterbox::bench

@@ -1,0 +1,50 @@
+#pragma once
+// grpc.health.v1.Health (grpc/grpc doc/health-checking.md) with a status per service name:
+// "" is the server as a whole. Check answers NOT_FOUND for an unknown service; Watch sends the
+// current status at once (SERVICE_UNKNOWN for an unknown one) and then every change, until the
+// client goes away or shutdown(). Our own rather than grpc++'s default service, so that the
+// statuses are ours to set and Watch ends cleanly at shutdown.
+
+#include <grpcpp/grpcpp.h>
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+
+namespace chatterbox::server {
+
+class HealthService final : public grpc::health::v1::Health::Service {
+ public:
+  using ServingStatus = grpc::health::v1::HealthCheckResponse::ServingStatus;
+
+  // "" starts NOT_SERVING: the server is not ready until its models are warm.
+  HealthService();
+
+  void set_status(const std::string& service, bool serving);
+  // Every known service, "" included.
+  void set_all(bool serving);
+  // Everything NOT_SERVING from now on, whatever is set later; open watches end.
+  void shutdown();
+  // nullopt-like: SERVICE_UNKNOWN when the service was never set.
+  ServingStatus status(const std::string& service) const;
+
+  grpc::Status Check(grpc::ServerContext* context,
+                     const grpc::health::v1::HealthCheckRequest* request,
+                     grpc::health::v1::HealthCheckResponse* response) override;
+  grpc::Status Watch(grpc::ServerContext* context,
+                     const grpc::health::v1::HealthCheckRequest* request,
+                     grpc::ServerWriter<grpc::health::v1::HealthCheckResponse>* writer) override;
+
+ private:
+  ServingStatus status_locked(const std::string& service) const;
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::map<std::string, bool> serving_;
+  bool shut_down_ = false;
+};
+
+}  // namespace chatterbox::server
