@@ -3,8 +3,8 @@
 #include <sstream>
 
 #include "engine/common/error.h"
-#include "engine/pipeline/precision.h"
 #include "engine/common/variant.h"
+#include "engine/pipeline/precision.h"
 #include "server/commands/command.h"
 #include "server/commands/model_options.h"
 #include "server/commands/server_app.h"
