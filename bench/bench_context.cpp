@@ -65,11 +65,48 @@ void synchronize() {
   if (device().is_cuda()) torch::cuda::synchronize();
 }
 
+void parse_table_options(const std::string& table, int argc, char** argv,
+                         const std::function<bool(const std::string&, const std::string&)>& take) {
+  for (int i = 0; i < argc; i += 2) {
+    const std::string name = argv[i];
+    if (i + 1 >= argc) fail(ErrorCode::kInvalidArgument, table + ": " + name + " needs a value");
+    bool known = false;
+    try {
+      known = take(name, argv[i + 1]);
+    } catch (const std::logic_error&) {  // std::stoll's invalid_argument and out_of_range
+      fail(ErrorCode::kInvalidArgument, table + ": " + name + " takes numbers, not " + argv[i + 1]);
+    }
+    if (!known) fail(ErrorCode::kInvalidArgument, table + ": unknown option " + name);
+  }
+}
+
 std::vector<std::string> split_list(const std::string& list) {
   std::vector<std::string> out;
   std::stringstream in(list);
   for (std::string item; std::getline(in, item, ',');)
     if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+std::vector<int64_t> count_list(const std::string& list) {
+  std::vector<int64_t> out;
+  for (const auto& item : split_list(list)) {
+    out.push_back(std::stoll(item));
+    if (out.back() < 1) fail(ErrorCode::kInvalidArgument, "counts must be positive: " + list);
+  }
+  if (out.empty()) fail(ErrorCode::kInvalidArgument, "an empty list");
+  return out;
+}
+
+std::vector<Variant> variant_list(const std::string& list) {
+  std::vector<Variant> out;
+  for (const auto& item : split_list(list)) out.push_back(parse_variant(item));
+  return out;
+}
+
+std::vector<pipeline::Precision> precision_list(const std::string& list) {
+  std::vector<pipeline::Precision> out;
+  for (const auto& item : split_list(list)) out.push_back(pipeline::parse_precision(item));
   return out;
 }
 

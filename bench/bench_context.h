@@ -5,11 +5,14 @@
 
 #include <torch/torch.h>
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "engine/common/variant.h"
 #include "engine/io/checkpoint_dir.h"
+#include "engine/pipeline/precision.h"
 
 namespace chatterbox::bench {
 
@@ -30,7 +33,14 @@ io::CheckpointFiles checkpoint(Variant variant);
 // Blocks until queued GPU work is done, so a timed iteration includes it.
 void synchronize();
 
-// "a,b,c" -> {"a", "b", "c"} (a table's list options).
+// The "--name value" options of a table subcommand: `take(name, value)` returns whether it knows
+// the name. A name without a value, an unknown one or a bad value is Error(kInvalidArgument).
+void parse_table_options(const std::string& table, int argc, char** argv,
+                         const std::function<bool(const std::string&, const std::string&)>& take);
+// "a,b,c" -> {"a", "b", "c"}; the list options' values.
 std::vector<std::string> split_list(const std::string& list);
+std::vector<int64_t> count_list(const std::string& list);
+std::vector<Variant> variant_list(const std::string& list);
+std::vector<pipeline::Precision> precision_list(const std::string& list);
 
 }  // namespace chatterbox::bench

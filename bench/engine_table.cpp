@@ -28,25 +28,19 @@ struct TableOptions {
 
 TableOptions parse(int argc, char** argv) {
   TableOptions o;
-  for (int i = 0; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (i + 1 >= argc) fail(ErrorCode::kInvalidArgument, "engine: " + arg + " needs a value");
-    const std::string value = argv[++i];
-    if (arg == "--variants") {
-      o.variants.clear();
-      for (const auto& v : split_list(value)) o.variants.push_back(parse_variant(v));
-    } else if (arg == "--precisions") {
-      o.precisions.clear();
-      for (const auto& p : split_list(value)) o.precisions.push_back(pipeline::parse_precision(p));
-    } else if (arg == "--concurrency") {
-      o.concurrency.clear();
-      for (const auto& c : split_list(value)) o.concurrency.push_back(std::stoll(c));
-    } else if (arg == "--tokens") {
+  parse_table_options("engine", argc, argv, [&](const std::string& name, const std::string& value) {
+    if (name == "--variants")
+      o.variants = variant_list(value);
+    else if (name == "--precisions")
+      o.precisions = precision_list(value);
+    else if (name == "--concurrency")
+      o.concurrency = count_list(value);
+    else if (name == "--tokens")
       o.tokens = std::stoll(value);
-    } else {
-      fail(ErrorCode::kInvalidArgument, "engine: unknown option " + arg);
-    }
-  }
+    else
+      return false;
+    return true;
+  });
   return o;
 }
 

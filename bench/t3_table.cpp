@@ -27,25 +27,19 @@ struct TableOptions {
 
 TableOptions parse(int argc, char** argv) {
   TableOptions o;
-  for (int i = 0; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (i + 1 >= argc) fail(ErrorCode::kInvalidArgument, "t3: " + arg + " needs a value");
-    const std::string value = argv[++i];
-    if (arg == "--variants") {
-      o.variants.clear();
-      for (const auto& v : split_list(value)) o.variants.push_back(parse_variant(v));
-    } else if (arg == "--precisions") {
-      o.precisions.clear();
-      for (const auto& p : split_list(value)) o.precisions.push_back(pipeline::parse_precision(p));
-    } else if (arg == "--batches") {
-      o.batches.clear();
-      for (const auto& b : split_list(value)) o.batches.push_back(std::stoll(b));
-    } else if (arg == "--steps") {
+  parse_table_options("t3", argc, argv, [&](const std::string& name, const std::string& value) {
+    if (name == "--variants")
+      o.variants = variant_list(value);
+    else if (name == "--precisions")
+      o.precisions = precision_list(value);
+    else if (name == "--batches")
+      o.batches = count_list(value);
+    else if (name == "--steps")
       o.steps = std::stoll(value);
-    } else {
-      fail(ErrorCode::kInvalidArgument, "t3: unknown option " + arg);
-    }
-  }
+    else
+      return false;
+    return true;
+  });
   if (o.steps < 2) fail(ErrorCode::kInvalidArgument, "t3: --steps must be at least 2");
   return o;
 }

@@ -34,30 +34,25 @@ struct HttpOptions {
 
 HttpOptions parse(int argc, char** argv) {
   HttpOptions o;
-  for (int i = 0; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (i + 1 >= argc) fail(ErrorCode::kInvalidArgument, "http: " + arg + " needs a value");
-    const std::string value = argv[++i];
-    if (arg == "--url") {
+  parse_table_options("http", argc, argv, [&](const std::string& name, const std::string& value) {
+    if (name == "--url")
       o.url = value;
-    } else if (arg == "--model") {
+    else if (name == "--model")
       o.model = value;
-    } else if (arg == "--api-key") {
+    else if (name == "--api-key")
       o.api_key = value;
-    } else if (arg == "--concurrency") {
-      o.concurrency.clear();
-      for (const auto& c : split_list(value)) o.concurrency.push_back(std::stoll(c));
-    } else if (arg == "--tokens") {
+    else if (name == "--concurrency")
+      o.concurrency = count_list(value);
+    else if (name == "--tokens")
       o.tokens = std::stoll(value);
-    } else if (arg == "--repeats") {
+    else if (name == "--repeats")
       o.repeats = std::stoll(value);
-    } else {
-      fail(ErrorCode::kInvalidArgument, "http: unknown option " + arg);
-    }
-  }
-  if (o.concurrency.empty() || o.tokens < 1 || o.repeats < 1)
-    fail(ErrorCode::kInvalidArgument,
-         "http: --concurrency, --tokens and --repeats must be positive");
+    else
+      return false;
+    return true;
+  });
+  if (o.tokens < 1 || o.repeats < 1)
+    fail(ErrorCode::kInvalidArgument, "http: --tokens and --repeats must be positive");
   return o;
 }
 

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "proto/status_code_name.h"
+
 namespace chatterbox::cli {
 
 Connection::Connection(const ConnectionOptions& options) : options_(options) {
@@ -26,25 +28,7 @@ std::unique_ptr<grpc::ClientContext> Connection::context() const {
 }
 
 int report(const grpc::Status& status) {
-  static const char* kNames[] = {"OK",
-                                 "CANCELLED",
-                                 "UNKNOWN",
-                                 "INVALID_ARGUMENT",
-                                 "DEADLINE_EXCEEDED",
-                                 "NOT_FOUND",
-                                 "ALREADY_EXISTS",
-                                 "PERMISSION_DENIED",
-                                 "RESOURCE_EXHAUSTED",
-                                 "FAILED_PRECONDITION",
-                                 "ABORTED",
-                                 "OUT_OF_RANGE",
-                                 "UNIMPLEMENTED",
-                                 "INTERNAL",
-                                 "UNAVAILABLE",
-                                 "DATA_LOSS",
-                                 "UNAUTHENTICATED"};
-  const int code = static_cast<int>(status.error_code());
-  std::cerr << "error: " << (code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN") << ": "
+  std::cerr << "error: " << proto::status_code_name(status.error_code()) << ": "
             << status.error_message() << std::endl;
   return 1;
 }

@@ -1,6 +1,7 @@
 #include "server/grpc/tts_service.h"
 
 #include "engine/common/error.h"
+#include "proto/status_code_name.h"
 #include "server/api_error.h"
 #include "server/audio_stream.h"
 #include "server/grpc/proto_convert.h"
@@ -18,28 +19,6 @@ std::string metadata(const grpc::ServerContext* context, const char* key) {
 grpc::Status to_status(const ApiError& error) {
   return grpc::Status(static_cast<grpc::StatusCode>(grpc_status_for_http(error.http_status())),
                       error.what());
-}
-
-const char* code_name(grpc::StatusCode code) {
-  static const char* kNames[] = {"OK",
-                                 "CANCELLED",
-                                 "UNKNOWN",
-                                 "INVALID_ARGUMENT",
-                                 "DEADLINE_EXCEEDED",
-                                 "NOT_FOUND",
-                                 "ALREADY_EXISTS",
-                                 "PERMISSION_DENIED",
-                                 "RESOURCE_EXHAUSTED",
-                                 "FAILED_PRECONDITION",
-                                 "ABORTED",
-                                 "OUT_OF_RANGE",
-                                 "UNIMPLEMENTED",
-                                 "INTERNAL",
-                                 "UNAVAILABLE",
-                                 "DATA_LOSS",
-                                 "UNAUTHENTICATED"};
-  const int i = static_cast<int>(code);
-  return i >= 0 && i <= 16 ? kNames[i] : "UNKNOWN";
 }
 
 // The gRPC deadline, on the engine's clock; none when the client set none.
@@ -65,12 +44,13 @@ grpc::Status TtsService::call(const char* method, grpc::ServerContext* context, 
   } catch (...) {
     const ApiError error = to_api_error(std::current_exception());
     status = to_status(error);
-    log.info(std::string("event=refused rpc=") + method +
-             " code=" + code_name(status.error_code()) + " message=" + log_value(error.what()));
+    log.info(std::string("event=refused rpc=") + method + " code=" +
+             proto::status_code_name(status.error_code()) + " message=" + log_value(error.what()));
   }
   if (status.ok() && context->IsCancelled())
     status = grpc::Status(grpc::StatusCode::CANCELLED, "the client cancelled the call");
-  core_.metrics().count_request(std::string("grpc:") + method, code_name(status.error_code()));
+  core_.metrics().count_request(std::string("grpc:") + method,
+                                proto::status_code_name(status.error_code()));
   return status;
 }
 
