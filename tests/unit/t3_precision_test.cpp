@@ -16,9 +16,10 @@ namespace {
 class T3PrecisionTest : public ::testing::TestWithParam<std::string> {};
 
 // Max |diff| of the speech logits of a bfloat16 model against its float32 twin over a teacher-
-// forced pass, relative to the largest logit. bfloat16 keeps 8 mantissa bits (2^-8 = 0.4%);
-// MEASURED_HERE
-constexpr double kRelativeLogitBound = 0.02;
+// forced pass, relative to the largest logit. bfloat16 keeps 8 mantissa bits (2^-8 = 0.4% per
+// rounding); through two layers and the head this machine measured 2.6% (Llama) and 1.5%
+// (GPT-2) with libtorch 1.13's CPU kernels.
+constexpr double kRelativeLogitBound = 0.04;
 
 TEST_P(T3PrecisionTest, Bfloat16LogitsStayCloseToFloat32) {
   auto exact = testing::small_t3(GetParam(), 3, torch::kFloat32);
