@@ -93,16 +93,18 @@ class LifecycleTest(unittest.TestCase):
         self.assertEqual(refused[1].get("retry-after"), "1")
 
     def check_sigterm_during_streaming(self, server):
-        results, started = {}, {"short": threading.Event(), "long": threading.Event()}
+        results, statuses = {}, {}
+        started = {"short": threading.Event(), "long": threading.Event()}
 
         def stream(name, tokens, text="Shutting down."):
             import http.client
             conn = http.client.HTTPConnection("127.0.0.1", server.http_port, timeout=600)
             conn.request("POST", "/v1/audio/speech", body=json.dumps({
                 "model": "nano", "input": text, "voice": "alloy",
-                "response_format": "wav", "max_new_tokens": tokens}).encode(),
+                "response_format": "wav", "max_new_tokens": tokens, "seed": 7}).encode(),
                 headers={"Content-Type": "application/json"})
             response = conn.getresponse()
+            statuses[name] = response.status
             body = b""
             try:
                 while True:
@@ -119,10 +121,13 @@ class LifecycleTest(unittest.TestCase):
             started[name].set()
 
         threads = [threading.Thread(target=stream, args=("short", 14)),
-                   threading.Thread(target=stream, args=("long", 800, "A long text to speak. " * 12))]
-        for t in threads:
-            t.start()
-        self.assertTrue(started["short"].wait(300) and started["long"].wait(300))
+                   threading.Thread(target=stream, args=("long", 800, "A long text to speak. " * 40))]
+        # One after the other: with a queue of one, a request arriving while the engine is busy
+        # decoding waits in the queue until its next turn, and a second one then meets a 429.
+        threads[0].start()
+        self.assertTrue(started["short"].wait(300))
+        threads[1].start()
+        self.assertTrue(started["long"].wait(300))
         sent = time.monotonic()
         server.process.send_signal(signal.SIGTERM)
         time.sleep(0.5)
@@ -139,9 +144,12 @@ class LifecycleTest(unittest.TestCase):
         self.assertEqual(code, 0, log[-3000:])
         self.assertIn("shutting down", log)
         self.assertIn("stopped", log)
+        self.assertEqual(statuses, {"short": 200, "long": 200}, log[-2000:])
         self.assertEqual(results["short"][0], "complete", log[-2000:])
         self.assertGreater(decode(results["short"][1], ".wav")[2], 0)
-        # The long stream outlives the grace period: cancelled then, its body cut short.
+        # The long stream outlives the grace period: cancelled then, its body cut short. (Its text
+        # makes three segments and its seed is fixed: one segment of 264 characters with a random
+        # seed now and then sampled the stop token early and ended inside the grace period.)
         self.assertEqual(results["long"][0], "cut", log[-2000:])
         self.assertGreater(elapsed, GRACE - 1)
         self.assertLess(elapsed, GRACE + 60)
