@@ -11,6 +11,7 @@
 #include "bench/bench_context.h"
 #include "bench/bench_inputs.h"
 #include "engine/common/error.h"
+#include "engine/runtime/device_memory.h"
 #include "engine/runtime/engine.h"
 
 namespace chatterbox::bench {
@@ -23,7 +24,9 @@ struct TableOptions {
   std::vector<Variant> variants{Variant::kOriginal, Variant::kTurbo, Variant::kNano};
   std::vector<pipeline::Precision> precisions{pipeline::Precision::kFp32};
   std::vector<int64_t> concurrency{1, 4, 16};
+  std::vector<std::string> graphs{"on"};
   int64_t tokens = 50;
+  int64_t max_len = 1024;
 };
 
 TableOptions parse(int argc, char** argv) {
@@ -37,10 +40,17 @@ TableOptions parse(int argc, char** argv) {
       o.concurrency = count_list(value);
     else if (name == "--tokens")
       o.tokens = std::stoll(value);
+    else if (name == "--graphs")
+      o.graphs = split_list(value);
+    else if (name == "--max-len")
+      o.max_len = std::stoll(value);
     else
       return false;
     return true;
   });
+  for (const auto& g : o.graphs)
+    if (g != "on" && g != "off")
+      fail(ErrorCode::kInvalidArgument, "engine: --graphs takes on, off or on,off");
   return o;
 }
 
@@ -93,8 +103,9 @@ int run_engine_table(int argc, char** argv) {
   const int64_t slots = *std::max_element(o.concurrency.begin(), o.concurrency.end());
   std::printf("engine: device %s, %lld speech tokens a request, text \"%s\"\n",
               device().str().c_str(), static_cast<long long>(o.tokens), kText);
-  std::printf("%-10s %-5s %5s %11s %11s %9s %13s %12s\n", "variant", "prec", "conc", "ttfa_mean_s",
-              "ttfa_max_s", "rtf_mean", "t3_tok_per_s", "aggregate_x");
+  std::printf("%-10s %-5s %-6s %5s %11s %11s %9s %13s %12s %13s\n", "variant", "prec", "graphs",
+              "conc", "ttfa_mean_s", "ttfa_max_s", "rtf_mean", "t3_tok_per_s", "aggregate_x",
+              "peak_gpu_mib");
   for (Variant variant : o.variants)
     for (pipeline::Precision precision : o.precisions) {
       pipeline::PipelineLoadOptions load;
@@ -106,18 +117,25 @@ int run_engine_table(int argc, char** argv) {
       reference.samples = speech_like_audio(6.0, 24000);
       reference.sample_rate = 24000;
       auto voice = std::make_shared<const pipeline::Conditionals>(p->make_voice(reference));
-      runtime::EngineOptions options;
-      options.max_slots = slots;
-      options.max_len = 1024;
-      options.max_queue = slots;
-      runtime::Engine engine(p, options, device().str());
-      measure(engine, voice, 1, 8);  // warm-up
-      for (int64_t c : o.concurrency) {
-        const Row row = measure(engine, voice, c, o.tokens);
-        std::printf("%-10s %-5s %5lld %11.3f %11.3f %9.3f %13.1f %12.2f\n", variant_name(variant),
-                    pipeline::precision_name(precision), static_cast<long long>(c), row.ttfa_mean,
-                    row.ttfa_max, row.rtf_mean, row.t3_tokens_per_s, row.aggregate_x);
-        std::fflush(stdout);
+      for (const auto& graphs : o.graphs) {
+        runtime::EngineOptions options;
+        options.max_slots = slots;
+        options.max_len = o.max_len;
+        options.max_queue = slots;
+        options.cuda_graphs = graphs == "on";
+        runtime::reset_peak_device_bytes(device());
+        runtime::Engine engine(p, options, device().str());
+        measure(engine, voice, 1, 8);  // warm-up
+        for (int64_t c : o.concurrency) {
+          const Row row = measure(engine, voice, c, o.tokens);
+          const int64_t peak = runtime::peak_device_bytes(device());
+          std::printf("%-10s %-5s %-6s %5lld %11.3f %11.3f %9.3f %13.1f %12.2f %13.1f\n",
+                      variant_name(variant), pipeline::precision_name(precision), graphs.c_str(),
+                      static_cast<long long>(c), row.ttfa_mean, row.ttfa_max, row.rtf_mean,
+                      row.t3_tokens_per_s, row.aggregate_x,
+                      peak < 0 ? -1.0 : static_cast<double>(peak) / (1 << 20));
+          std::fflush(stdout);
+        }
       }
     }
   return 0;

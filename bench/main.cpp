@@ -2,9 +2,11 @@
 //                  [Google Benchmark flags, e.g. --benchmark_filter=S3Gen]
 // chatterbox-bench [--device D] ... engine [--variants original,turbo,nano]
 //                  [--precisions fp32,bf16] [--concurrency 1,4,16] [--tokens 50]
+//                  [--graphs on,off] [--max-len 1024]
 //                  (the serving engine, as a table)
 // chatterbox-bench [--device D] ... t3 [--variants original,turbo] [--precisions fp32,bf16]
-//                  [--batches 1,8,32,64] [--steps 50]   (the T3 decode step, as a table)
+//                  [--batches 1,8,32,64] [--modes exact,bucketed,graphed] [--steps 50]
+//                  (the T3 decode step, as a table)
 // chatterbox-bench http [--url http://127.0.0.1:8000] [--model nano] [--concurrency 1,4]
 //                  [--tokens 50] [--api-key KEY] [--repeats N]   (a running chatterboxd's REST)
 // Without --model-dir, each variant runs on a pattern model written once under the cache

@@ -72,11 +72,20 @@ class Engine::Loop {
       : pipeline_(pipeline), options_(options), device_(std::move(device)), completed_(completed) {
     if (pipeline.t3()) {
       const int64_t max_len = options.max_len > 0 ? options.max_len : EngineOptions::kDefaultMaxLen;
+      const auto mode = options.cuda_graphs ? models::t3::fastest_step_mode(pipeline.t3()->device())
+                                            : models::t3::T3StepMode::kExact;
       decoder_ =
-          std::make_unique<models::t3::T3Decoder>(*pipeline.t3(), options.max_slots, max_len);
+          std::make_unique<models::t3::T3Decoder>(*pipeline.t3(), options.max_slots, max_len, mode);
+      {
+        c10::InferenceMode inference;
+        decoder_->capture_graphs();
+      }
       log::info("T3 slots: " + std::to_string(options.max_slots) + " x " + std::to_string(max_len) +
                 " positions, KV cache " + std::to_string(decoder_->cache_bytes() >> 20) +
-                " MiB on " + device_);
+                " MiB on " + device_ +
+                (decoder_->graphs_captured() > 0
+                     ? ", " + std::to_string(decoder_->graphs_captured()) + " step graphs"
+                     : ""));
     }
     thread_ = std::thread([this] { run(); });
   }

@@ -12,6 +12,7 @@ struct EngineOptions {
   int64_t max_chunk_tokens = 100;   // later chunks grow up to this
   int64_t max_text_chars = 0;       // text chunk limit (code points); 0: the variant's default
   int64_t max_request_chars = 20000;  // longer texts are refused
+  bool cuda_graphs = true;  // replay T3's decode step as CUDA graphs where the device has them
 
   static constexpr int64_t kDefaultMaxLen = 1536;
 };

@@ -80,7 +80,7 @@ void put_gpt2_layers(RandomDict& w, const T3Config& c) {
 }  // namespace
 
 std::shared_ptr<const models::t3::T3Model> small_t3(const std::string& variant, uint64_t seed,
-                                                    torch::ScalarType dtype) {
+                                                    torch::ScalarType dtype, torch::Device device) {
   T3Config c = T3Config::by_name(variant);
   c.hidden = 64;
   c.layers = 2;
@@ -99,6 +99,7 @@ std::shared_ptr<const models::t3::T3Model> small_t3(const std::string& variant, 
     put_gpt2_layers(w, c);
   models::t3::T3LoadOptions options;
   options.dtype = dtype;
+  options.device = device;
   return std::make_shared<const models::t3::T3Model>(c, w.take(), options);
 }
 

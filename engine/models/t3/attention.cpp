@@ -33,16 +33,21 @@ torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const to
 }
 
 torch::Tensor decoder_attention_mask(const KVCache::Window& window, const torch::Device& device) {
-  const int64_t steps = window.steps, keys = window.key_length, b = window.span.rows();
-  if (window.uniform && steps == 1) return {};
-  auto longs = torch::TensorOptions().dtype(torch::kLong);
-  auto starts = torch::tensor(window.span.starts, longs).view({b, 1, 1});
-  auto ends = starts + torch::tensor(window.span.lengths, longs).view({b, 1, 1});
-  auto query_pos = starts + torch::arange(steps, longs).view({1, steps, 1});  // (B, T, 1)
-  auto key_pos = torch::arange(keys, longs).view({1, 1, keys});               // (1, 1, K)
+  const int64_t steps = window.steps, keys = window.key_length;
+  if (window.uniform && steps == 1 && keys == window.end_position) return {};
+  auto longs = torch::TensorOptions().dtype(torch::kLong).device(device);
+  torch::Tensor query_pos, ends;  // (B or 1, T, 1), (B or 1, 1, 1)
+  if (window.uniform) {
+    query_pos = torch::arange(window.start, window.start + steps, longs).view({1, steps, 1});
+    ends = torch::full({1, 1, 1}, window.start + steps, longs);
+  } else {
+    query_pos = window.position_index.unsqueeze(2);
+    ends = window.key_end;
+  }
+  auto key_pos = torch::arange(keys, longs).view({1, 1, keys});
   auto allowed = key_pos.le(query_pos).logical_and(key_pos.lt(ends));
   allowed = allowed.logical_or(key_pos.eq(query_pos));
-  return allowed.unsqueeze(1).to(device);
+  return allowed.unsqueeze(1);
 }
 
 }  // namespace chatterbox::models::t3

@@ -15,13 +15,18 @@ class Backbone {
  public:
   virtual ~Backbone() = default;
 
-  // Runs `embeds` (B, T, D) for the cache rows of `span`, each after the positions it already
+  // Runs `embeds` (B, T, D) for the cache rows of `window`, each after the positions it already
   // holds, writes their keys and values, and returns the final normed hidden states (B, T, D)
   // in float32. Inside, it computes in its dtype (embeds are cast to it; norms run in float32).
   // `positions` (B, T) int64 are the per-row position indices (RoPE for Llama, wpe rows for
-  // GPT-2). Steps beyond a row's length in the span are padding: attended by nothing.
+  // GPT-2). Steps beyond a row's length in the window are padding: attended by nothing.
   virtual torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& positions,
-                                KVCache& cache, const CacheSpan& span) const = 0;
+                                KVCache& cache, const KVCache::Window& window) const = 0;
+  // The same over the rows and positions of `span`.
+  torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& positions, KVCache& cache,
+                        const CacheSpan& span) const {
+    return forward(embeds, positions, cache, cache.window(span, embeds.size(1)));
+  }
 
   virtual KVCache make_cache(int64_t rows, int64_t capacity) const = 0;
   // The dtype of its weights, activations and KV cache.

@@ -1,6 +1,5 @@
 #include "engine/models/t3/gpt2_backbone.h"
 
-#include <algorithm>
 #include <cmath>
 
 #include "engine/common/error.h"
@@ -50,14 +49,11 @@ torch::Tensor Gpt2Backbone::self_attention(const Block& block, int64_t index,
 }
 
 torch::Tensor Gpt2Backbone::forward(const torch::Tensor& embeds, const torch::Tensor& positions,
-                                    KVCache& cache, const CacheSpan& span) const {
-  const int64_t t = embeds.size(1);
-  if (span.key_length() > config_.max_positions ||
-      *std::max_element(span.starts.begin(), span.starts.end()) + t > config_.max_positions)
+                                    KVCache& cache, const KVCache::Window& window) const {
+  if (window.end_position > config_.max_positions)
     fail(ErrorCode::kResourceExhausted, "T3 sequence longer than the " +
                                             std::to_string(config_.max_positions) +
                                             " positions of the GPT-2 backbone");
-  const KVCache::Window window = cache.window(span, t);
   auto allowed = decoder_attention_mask(window, embeds.device());
   auto h = embeds.to(dtype_) + torch::embedding(wpe_, positions.to(embeds.device()));
   for (size_t i = 0; i < blocks_.size(); ++i) {

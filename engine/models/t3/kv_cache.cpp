@@ -49,27 +49,54 @@ int64_t KVCache::bytes() const {
 
 KVCache::Window KVCache::window(const CacheSpan& span, int64_t steps) const {
   const int64_t b = span.rows();
-  if (b < 1 || span.first_row < 0 || span.first_row + b > rows_ ||
-      static_cast<int64_t>(span.lengths.size()) != b)
-    fail(ErrorCode::kInternal, "KV cache span outside the cache");
+  if (static_cast<int64_t>(span.lengths.size()) != b || b < 1)
+    fail(ErrorCode::kInternal, "KV cache span without rows");
   Window w;
-  w.span = span;
+  w.first_row = span.first_row;
+  w.rows = b;
   w.steps = steps;
   w.uniform = span.is_uniform(steps);
-  w.key_length = std::max(span.key_length(),
-                          *std::max_element(span.starts.begin(), span.starts.end()) + steps);
-  if (w.key_length > capacity_)
-    fail(ErrorCode::kResourceExhausted, "sequence of " + std::to_string(w.key_length) +
-                                            " positions exceeds the KV cache's " +
-                                            std::to_string(capacity_));
-  if (!w.uniform) {
+  w.end_position = *std::max_element(span.starts.begin(), span.starts.end()) + steps;
+  w.key_length = std::max(span.key_length(), w.end_position);
+  if (w.uniform) {
+    w.start = span.starts[0];
+  } else {
     const auto device = keys_.front().device();
     auto longs = torch::TensorOptions().dtype(torch::kLong);
-    w.row_index = torch::arange(span.first_row, span.first_row + b, longs).to(device);
+    w.row_index = torch::arange(span.first_row, span.first_row + b, longs).unsqueeze(1).to(device);
     auto starts = torch::tensor(span.starts, longs).unsqueeze(1);
     w.position_index = (starts + torch::arange(steps, longs).unsqueeze(0)).to(device);
+    w.key_end =
+        (starts + torch::tensor(span.lengths, longs).unsqueeze(1)).view({b, 1, 1}).to(device);
   }
+  check(w);
   return w;
+}
+
+KVCache::Window KVCache::step_window(int64_t first_row, const torch::Tensor& positions,
+                                     int64_t key_length, int64_t end_position) const {
+  Window w;
+  w.first_row = first_row;
+  w.rows = positions.size(0);
+  w.steps = 1;
+  w.key_length = key_length;
+  w.end_position = end_position;
+  w.uniform = false;
+  auto longs = torch::TensorOptions().dtype(torch::kLong).device(positions.device());
+  w.row_index = torch::arange(first_row, first_row + w.rows, longs).unsqueeze(1);
+  w.position_index = positions.view({w.rows, 1});
+  w.key_end = (positions + 1).view({w.rows, 1, 1});
+  check(w);
+  return w;
+}
+
+void KVCache::check(const Window& w) const {
+  if (w.rows < 1 || w.first_row < 0 || w.first_row + w.rows > rows_)
+    fail(ErrorCode::kInternal, "KV cache span outside the cache");
+  if (w.key_length > capacity_ || w.end_position > capacity_)
+    fail(ErrorCode::kResourceExhausted,
+         "sequence of " + std::to_string(std::max(w.key_length, w.end_position)) +
+             " positions exceeds the KV cache's " + std::to_string(capacity_));
 }
 
 std::pair<torch::Tensor, torch::Tensor> KVCache::write(int64_t layer, const torch::Tensor& k,
@@ -77,20 +104,19 @@ std::pair<torch::Tensor, torch::Tensor> KVCache::write(int64_t layer, const torc
                                                        const Window& window) {
   if (layer < 0 || layer >= static_cast<int64_t>(keys_.size()))
     fail(ErrorCode::kInternal, "KV cache layer index out of range");
-  const int64_t b = window.span.rows(), t = window.steps;
+  const int64_t b = window.rows, t = window.steps;
   if (k.size(0) != b || k.size(1) != heads_ || k.size(2) != t || k.size(3) != head_dim_)
     fail(ErrorCode::kInternal, "KV cache write with a mismatched shape");
-  auto rows_of = [&](torch::Tensor& all) { return all.narrow(0, window.span.first_row, b); };
+  auto rows_of = [&](torch::Tensor& all) { return all.narrow(0, window.first_row, b); };
   auto& keys = keys_[static_cast<size_t>(layer)];
   auto& values = values_[static_cast<size_t>(layer)];
   if (window.uniform) {
-    const int64_t start = window.span.starts[0];
-    rows_of(keys).narrow(2, start, t).copy_(k);
-    rows_of(values).narrow(2, start, t).copy_(v);
+    rows_of(keys).narrow(2, window.start, t).copy_(k);
+    rows_of(values).narrow(2, window.start, t).copy_(v);
   } else {
     // (B, T) row and position indices around the head axis: keys[row, :, pos, :] = k[b, :, t, :].
     using torch::indexing::Slice;
-    auto rows = window.row_index.unsqueeze(1).expand({b, t});
+    auto rows = window.row_index.expand({b, t});
     keys.index_put_({rows, Slice(), window.position_index}, k.permute({0, 2, 1, 3}));
     values.index_put_({rows, Slice(), window.position_index}, v.permute({0, 2, 1, 3}));
   }

@@ -39,16 +39,27 @@ class KVCache {
   int64_t capacity() const { return capacity_; }
   int64_t bytes() const;
 
-  // Per forward pass: the index tensors that write() uses, built once for all layers.
+  // Where one forward pass writes and what it attends: rows [first_row, first_row + B), T steps
+  // each. A uniform window writes every row at the same positions with no padding (a plain
+  // copy; one step of it needs no mask); otherwise the device index tensors say where.
   struct Window {
-    CacheSpan span;
+    int64_t first_row = 0;
+    int64_t rows = 0;
     int64_t steps = 0;
-    int64_t key_length = 0;
+    int64_t key_length = 0;    // keys [0, key_length) are read
+    int64_t end_position = 0;  // a bound on every position written, plus one
     bool uniform = true;
-    torch::Tensor row_index;       // (B,) absolute rows, when not uniform
+    int64_t start = 0;             // when uniform
+    torch::Tensor row_index;       // (B, 1) absolute rows, when not uniform
     torch::Tensor position_index;  // (B, T) absolute positions, when not uniform
+    torch::Tensor key_end;         // (B, 1, 1): keys at or past it are padding, when not uniform
   };
   Window window(const CacheSpan& span, int64_t steps) const;
+  // One step for rows [first_row, first_row + B) at `positions` (B,) int64 on the cache's
+  // device, without reading them on the host: what a step captured as a graph needs. Reads
+  // keys [0, key_length); end_position bounds the positions for the caller's checks.
+  Window step_window(int64_t first_row, const torch::Tensor& positions, int64_t key_length,
+                     int64_t end_position) const;
 
   // Writes k, v (B, heads, T, head_dim) of `layer` at each row's start and returns views of
   // the keys and values of the span's rows over [0, key_length).
@@ -59,6 +70,8 @@ class KVCache {
   void copy_row(int64_t from, int64_t to, int64_t length);
 
  private:
+  void check(const Window& window) const;
+
   int64_t rows_;
   int64_t heads_;
   int64_t head_dim_;

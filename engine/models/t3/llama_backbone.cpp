@@ -57,8 +57,7 @@ torch::Tensor LlamaBackbone::self_attention(const Layer& layer, int64_t index,
 }
 
 torch::Tensor LlamaBackbone::forward(const torch::Tensor& embeds, const torch::Tensor& positions,
-                                     KVCache& cache, const CacheSpan& span) const {
-  const KVCache::Window window = cache.window(span, embeds.size(1));
+                                     KVCache& cache, const KVCache::Window& window) const {
   auto allowed = decoder_attention_mask(window, embeds.device());
   auto rope = rotary_tables(inverse_frequencies_, positions);
   if (dtype_ != torch::kFloat32) rope = {rope.cos.to(dtype_), rope.sin.to(dtype_)};

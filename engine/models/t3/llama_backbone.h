@@ -13,8 +13,9 @@ class LlamaBackbone final : public Backbone {
  public:
   LlamaBackbone(const T3Config& config, const WeightReader& tfmr);
 
+  using Backbone::forward;
   torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& positions, KVCache& cache,
-                        const CacheSpan& span) const override;
+                        const KVCache::Window& window) const override;
   KVCache make_cache(int64_t rows, int64_t capacity) const override;
   torch::ScalarType dtype() const override { return dtype_; }
 

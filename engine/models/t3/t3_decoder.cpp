@@ -1,5 +1,6 @@
 #include "engine/models/t3/t3_decoder.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -26,18 +27,27 @@ int64_t token_limit(const T3Config& config, const T3GenerationOptions& options) 
 
 }  // namespace
 
-T3Decoder::T3Decoder(const T3Model& model, int64_t max_slots, int64_t max_len)
+T3StepMode fastest_step_mode(const torch::Device& device) {
+  return StepGraphs::available(device) ? T3StepMode::kGraphed : T3StepMode::kExact;
+}
+
+T3Decoder::T3Decoder(const T3Model& model, int64_t max_slots, int64_t max_len, T3StepMode mode,
+                     int64_t key_block)
     : model_(&model),
+      mode_(mode),
       max_slots_(max_slots),
       max_len_(max_len),
+      key_block_(key_block),
       rows_per_request_(model.rows_per_request()),
       chain_(model.config().is_llama() ? sampling::ProcessorChain::kLlama
                                        : sampling::ProcessorChain::kGpt2),
       cache_(model.backbone().make_cache(max_slots * model.rows_per_request(), max_len)),
       slots_(static_cast<size_t>(max_slots)) {
   if (max_slots < 1) fail(ErrorCode::kInvalidArgument, "a T3 decoder needs at least one slot");
+  if (key_block < 1) fail(ErrorCode::kInvalidArgument, "a T3 decoder's key block must be positive");
   seen_ = torch::zeros({max_slots, model.config().speech_vocab},
                        torch::TensorOptions().dtype(torch::kBool).device(model.device()));
+  if (mode == T3StepMode::kGraphed) graphs_ = std::make_unique<StepGraphs>(model.device());
 }
 
 int64_t T3Decoder::positions_needed(const T3DecodeRequest& request) const {
@@ -125,26 +135,81 @@ std::vector<T3SlotToken> T3Decoder::step() {
   torch::NoGradGuard no_grad;
   const int64_t count = active(), rows = count * rows_per_request_;
   if (count == 0) return {};
-  // Each row's last token, its cache position and (Llama) its speech position, sent in one copy.
-  auto host = torch::empty({3, rows}, torch::kLong);
+  const bool exact = mode_ == T3StepMode::kExact;
+  int64_t end = 0;
+  bool same = true;
+  const auto host =
+      step_inputs((exact ? count : batch_bucket(count)) * rows_per_request_, end, same);
+  torch::Tensor logits;
+  if (exact) {
+    const auto inputs = host.to(model_->device());
+    const int64_t start = end - 1;
+    logits = step_logits(inputs, same ? cache_.window(CacheSpan::uniform(0, rows, start, 1), 1)
+                                      : cache_.step_window(0, inputs[1], end, end));
+  } else {
+    const int64_t keys = key_bucket(end);
+    const auto bucketed = bucketed_step(keys);
+    logits = graphs_ ? graphs_->run(host, keys, bucketed) : bucketed(host.to(model_->device()));
+  }
+  return sample(0, count, logits.narrow(0, 0, rows));
+}
+
+void T3Decoder::capture_graphs() {
+  torch::NoGradGuard no_grad;
+  if (!graphs_) return;
+  if (active() > 0) fail(ErrorCode::kInternal, "T3 graphs are captured with every slot free");
+  for (int64_t count = 1;; count = std::min(2 * count, max_slots_)) {
+    const auto inputs = torch::zeros({3, count * rows_per_request_}, torch::kLong);
+    for (int64_t keys = key_bucket(1);; keys = key_bucket(keys + 1)) {
+      graphs_->run(inputs, keys, bucketed_step(keys));
+      if (keys == cache_.capacity()) break;
+    }
+    if (count == max_slots_) break;
+  }
+}
+
+torch::Tensor T3Decoder::step_inputs(int64_t batch_rows, int64_t& end_position,
+                                     bool& same_position) {
+  const int64_t count = active();
+  auto host = torch::zeros({3, batch_rows}, torch::kLong);
   auto* h = host.data_ptr<int64_t>();
-  CacheSpan span;
+  const int64_t first_length = slots_[static_cast<size_t>(order_.front())].length;
   for (int64_t p = 0; p < count; ++p) {
     Slot& slot = slots_[static_cast<size_t>(order_[static_cast<size_t>(p)])];
     for (int64_t j = 0; j < rows_per_request_; ++j) {
       const int64_t row = p * rows_per_request_ + j;
       h[row] = slot.pending;
-      h[rows + row] = slot.length;
-      h[2 * rows + row] = slot.sampled;
-      span.starts.push_back(slot.length);
-      span.lengths.push_back(1);
+      h[batch_rows + row] = slot.length;
+      h[2 * batch_rows + row] = slot.sampled;
     }
+    same_position = same_position && slot.length == first_length;
+    end_position = std::max(end_position, slot.length + 1);
     ++slot.length;
   }
-  const auto device_rows = host.to(model_->device());
-  const auto embeds = model_->step_embeddings(device_rows[0], device_rows[2]);
-  const auto hidden = model_->backbone().forward(embeds, device_rows[1].unsqueeze(1), cache_, span);
-  return sample(0, count, model_->speech_logits(hidden.select(1, 0)));
+  return host;
+}
+
+torch::Tensor T3Decoder::step_logits(const torch::Tensor& inputs, const KVCache::Window& window) {
+  const auto embeds = model_->step_embeddings(inputs[0], inputs[2]);
+  const auto hidden = model_->backbone().forward(embeds, inputs[1].unsqueeze(1), cache_, window);
+  return model_->speech_logits(hidden.select(1, 0));
+}
+
+StepGraphs::Step T3Decoder::bucketed_step(int64_t key_length) {
+  return [this, key_length](const torch::Tensor& inputs) {
+    return step_logits(inputs, cache_.step_window(0, inputs[1], key_length, key_length));
+  };
+}
+
+int64_t T3Decoder::batch_bucket(int64_t count) const {
+  int64_t bucket = 1;
+  while (bucket < count) bucket *= 2;
+  return std::min(bucket, max_slots_);
+}
+
+int64_t T3Decoder::key_bucket(int64_t end_position) const {
+  const int64_t blocks = (end_position + key_block_ - 1) / key_block_;
+  return std::min(blocks * key_block_, cache_.capacity());
 }
 
 void T3Decoder::refresh_row_options() {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/models/t3/kv_cache.h"
+#include "engine/models/t3/step_graphs.h"
 #include "engine/models/t3/t3_model.h"
 #include "engine/sampling/row_sampler.h"
 
@@ -33,10 +34,23 @@ struct T3SlotToken {
   bool reached_stop = false;  // it finished on the stop token
 };
 
+// How a decode step runs. kExact: the active rows over the keys they hold. kBucketed: padded to
+// fixed shapes (a power-of-two batch of requests, keys in blocks of kKeyBlock positions, masked),
+// eagerly: what a graph replays, on any device. kGraphed: kBucketed captured as a CUDA graph per
+// shape and replayed. The three give the same tokens; logits agree to float rounding.
+enum class T3StepMode { kExact, kBucketed, kGraphed };
+
+// kGraphed where this build and `device` have CUDA graphs, otherwise kExact.
+T3StepMode fastest_step_mode(const torch::Device& device);
+
 class T3Decoder {
  public:
-  // max_len: KV positions per slot (conditioning + text + start + speech tokens).
-  T3Decoder(const T3Model& model, int64_t max_slots, int64_t max_len);
+  static constexpr int64_t kKeyBlock = 256;
+
+  // max_len: KV positions per slot (conditioning + text + start + speech tokens). key_block:
+  // the fixed-shape modes' key buckets.
+  T3Decoder(const T3Model& model, int64_t max_slots, int64_t max_len,
+            T3StepMode mode = T3StepMode::kExact, int64_t key_block = kKeyBlock);
 
   int64_t max_slots() const { return max_slots_; }
   int64_t max_len() const { return max_len_; }
@@ -44,6 +58,8 @@ class T3Decoder {
   int64_t free_slots() const { return max_slots_ - active(); }
   int64_t cache_bytes() const { return cache_.bytes(); }
   const T3Model& model() const { return *model_; }
+  T3StepMode mode() const { return mode_; }
+  int64_t graphs_captured() const { return graphs_ ? graphs_->size() : 0; }
 
   // KV positions a request needs at most: its prefill plus every token it may sample.
   int64_t positions_needed(const T3DecodeRequest& request) const;
@@ -57,6 +73,11 @@ class T3Decoder {
 
   // One token for every active slot, in no particular order.
   std::vector<T3SlotToken> step();
+
+  // kGraphed: captures the graph of every batch and key bucket now rather than at first use
+  // (each capture costs a few eager steps). Needs every slot free; its writes land at
+  // position 0 of free rows.
+  void capture_graphs();
 
   // Frees a slot (a cancelled request); its rows stop costing compute at the next step.
   void release(int64_t slot);
@@ -79,12 +100,24 @@ class T3Decoder {
   // Samples one token for the slots at packed positions [first, first + count) from their
   // logits (count * rows_per_request, V), updates their state and frees the finished ones.
   std::vector<T3SlotToken> sample(int64_t first, int64_t count, const torch::Tensor& logits);
+  // The step's inputs on the host, (3, batch rows): last token, cache position and speech
+  // position per row, padding rows zero. Advances every slot's length.
+  torch::Tensor step_inputs(int64_t batch_rows, int64_t& end_position, bool& same_position);
+  // Logits (rows, V) of one step over `window` from the inputs (3, rows) on the device.
+  torch::Tensor step_logits(const torch::Tensor& inputs, const KVCache::Window& window);
+  // The step over the first rows of the cache, its keys read up to key_length: fixed shapes.
+  StepGraphs::Step bucketed_step(int64_t key_length);
+  int64_t batch_bucket(int64_t count) const;
+  int64_t key_bucket(int64_t end_position) const;
   void refresh_row_options();
   void move_packed(int64_t from, int64_t to);
 
   const T3Model* model_;
+  T3StepMode mode_;
+  std::unique_ptr<StepGraphs> graphs_;  // kGraphed
   int64_t max_slots_;
   int64_t max_len_;
+  int64_t key_block_;
   int64_t rows_per_request_;
   sampling::ProcessorChain chain_;
   KVCache cache_;
