@@ -172,7 +172,9 @@ void check_reduced_inference(const std::string& variant) {
   ASSERT_GT(got.numel(), 0);
   EXPECT_GE(got.min().item<int64_t>(), 0);
   EXPECT_LT(got.max().item<int64_t>(), model->config().speech_vocab);
-  if (reduced_dtype() == torch::kFloat32) EXPECT_TRUE(got.equal(expected));  // the exact path
+  if (reduced_dtype() == torch::kFloat32) {
+    EXPECT_TRUE(got.equal(expected));  // the exact path
+  }
 }
 
 TEST(T3ReducedPrecision, BaseForward) {

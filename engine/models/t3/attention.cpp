@@ -9,7 +9,7 @@
 namespace chatterbox::models::t3 {
 
 torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
-                        const torch::Tensor& allowed) {
+                        const torch::Tensor& mask) {
 #if TORCH_VERSION_MAJOR >= 2
 #if TORCH_VERSION_MAJOR > 2 || TORCH_VERSION_MINOR >= 3
   // cuDNN's attention, which libtorch picks first for bfloat16 on Hopper, plans anew for each
@@ -21,15 +21,22 @@ torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const to
   (void)cudnn_attention_off;
 #endif
   return at::scaled_dot_product_attention(
-      q, k, v,
-      allowed.defined() ? c10::optional<at::Tensor>(allowed) : c10::optional<at::Tensor>());
+      q, k, v, mask.defined() ? c10::optional<at::Tensor>(mask) : c10::optional<at::Tensor>());
 #else
   const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
   auto scores = torch::matmul(q, k.transpose(-2, -1)) * scale;
-  if (allowed.defined())
-    scores = scores.masked_fill(allowed.logical_not(), -std::numeric_limits<float>::infinity());
+  if (mask.defined() && mask.scalar_type() == torch::kBool)
+    scores = scores.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity());
+  else if (mask.defined())
+    scores = scores + mask;  // + 0 where allowed: the same numbers as masked_fill
   return torch::matmul(torch::softmax(scores, -1), v);
 #endif
+}
+
+torch::Tensor additive_mask(const torch::Tensor& allowed, torch::ScalarType dtype) {
+  if (!allowed.defined()) return {};
+  return torch::zeros(allowed.sizes(), allowed.options().dtype(dtype))
+      .masked_fill(allowed.logical_not(), -std::numeric_limits<float>::infinity());
 }
 
 torch::Tensor decoder_attention_mask(const KVCache::Window& window, const torch::Device& device) {

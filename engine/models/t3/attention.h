@@ -10,10 +10,15 @@
 
 namespace chatterbox::models::t3 {
 
-// q (B, H, Tq, D); k, v (B, H, Tk, D). `allowed`: undefined (attend everywhere) or a bool
-// tensor broadcastable to (B, H, Tq, Tk), true where a query may attend a key.
+// q (B, H, Tq, D); k, v (B, H, Tk, D). `mask`: undefined (attend everywhere), a bool tensor
+// broadcastable to (B, H, Tq, Tk), true where a query may attend a key, or its additive form
+// (additive_mask).
 torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
-                        const torch::Tensor& allowed = {});
+                        const torch::Tensor& mask = {});
+
+// A bool mask as 0 where allowed and -inf elsewhere, in `dtype`: converted once for all layers
+// rather than in each attention call. Undefined stays undefined.
+torch::Tensor additive_mask(const torch::Tensor& allowed, torch::ScalarType dtype);
 
 // Which keys each query of a forward pass over the cache window may see, (B, 1, T, K): row b's
 // query q (at position start_b + q) sees every key at or before it that is real (below

@@ -1,15 +1,13 @@
 #include "engine/models/t3/gpt2_backbone.h"
 
-#include <cmath>
-
 #include "engine/common/error.h"
 #include "engine/models/t3/attention.h"
 
 namespace chatterbox::models::t3 {
 
+// HF gelu_new: the tanh approximation, one fused kernel.
 torch::Tensor gelu_new(const torch::Tensor& x) {
-  const double k = std::sqrt(2.0 / M_PI);
-  return 0.5 * x * (1.0 + torch::tanh(k * (x + 0.044715 * torch::pow(x, 3.0))));
+  return torch::gelu(x, "tanh");
 }
 
 Gpt2Backbone::Gpt2Backbone(const T3Config& config, const WeightReader& tfmr)
@@ -37,14 +35,14 @@ KVCache Gpt2Backbone::make_cache(int64_t rows, int64_t capacity) const {
 torch::Tensor Gpt2Backbone::self_attention(const Block& block, int64_t index,
                                            const torch::Tensor& x, KVCache& cache,
                                            const KVCache::Window& window,
-                                           const torch::Tensor& allowed) const {
+                                           const torch::Tensor& mask) const {
   const int64_t b = x.size(0), t = x.size(1), d = config_.hidden;
   auto qkv = block.c_attn(x).split(d, -1);
   auto split = [&](const torch::Tensor& y) {
     return y.reshape({b, t, config_.heads, config_.head_dim}).transpose(1, 2);
   };
   auto [keys, values] = cache.write(index, split(qkv[1]), split(qkv[2]), window);
-  auto out = attention(split(qkv[0]), keys, values, allowed);
+  auto out = attention(split(qkv[0]), keys, values, mask);
   return block.attn_proj(out.transpose(1, 2).reshape({b, t, d}));
 }
 
@@ -54,11 +52,11 @@ torch::Tensor Gpt2Backbone::forward(const torch::Tensor& embeds, const torch::Te
     fail(ErrorCode::kResourceExhausted, "T3 sequence longer than the " +
                                             std::to_string(config_.max_positions) +
                                             " positions of the GPT-2 backbone");
-  auto allowed = decoder_attention_mask(window, embeds.device());
+  const auto mask = additive_mask(decoder_attention_mask(window, embeds.device()), dtype_);
   auto h = embeds.to(dtype_) + torch::embedding(wpe_, positions.to(embeds.device()));
   for (size_t i = 0; i < blocks_.size(); ++i) {
     const auto& block = blocks_[i];
-    h = h + self_attention(block, static_cast<int64_t>(i), block.ln_1(h), cache, window, allowed);
+    h = h + self_attention(block, static_cast<int64_t>(i), block.ln_1(h), cache, window, mask);
     h = h + block.mlp_proj(gelu_new(block.c_fc(block.ln_2(h))));
   }
   return ln_f_(h).to(torch::kFloat32);

@@ -30,7 +30,7 @@ class Gpt2Backbone final : public Backbone {
 
   torch::Tensor self_attention(const Block& block, int64_t index, const torch::Tensor& x,
                                KVCache& cache, const KVCache::Window& window,
-                               const torch::Tensor& allowed) const;
+                               const torch::Tensor& mask) const;
 
   T3Config config_;
   torch::ScalarType dtype_;

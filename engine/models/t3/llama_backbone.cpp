@@ -4,6 +4,16 @@
 #include "engine/models/t3/rope.h"
 
 namespace chatterbox::models::t3 {
+namespace {
+
+// One linear computing the given ones' outputs side by side.
+Linear stacked(const std::vector<Linear>& parts) {
+  std::vector<torch::Tensor> weights;
+  for (const auto& p : parts) weights.push_back(p.weight);
+  return Linear{torch::cat(weights, 0), {}};
+}
+
+}  // namespace
 
 LlamaBackbone::LlamaBackbone(const T3Config& config, const WeightReader& tfmr)
     : config_(config), dtype_(tfmr.dtype()) {
@@ -13,13 +23,13 @@ LlamaBackbone::LlamaBackbone(const T3Config& config, const WeightReader& tfmr)
     auto w = tfmr.under("layers." + std::to_string(i) + ".");
     Layer layer;
     layer.input_norm = w.full_precision().get("input_layernorm.weight", {d});
-    layer.q = Linear::load(w.under("self_attn.q_proj."), d, attn, false);
-    layer.k = Linear::load(w.under("self_attn.k_proj."), d, attn, false);
-    layer.v = Linear::load(w.under("self_attn.v_proj."), d, attn, false);
+    layer.qkv = stacked({Linear::load(w.under("self_attn.q_proj."), d, attn, false),
+                         Linear::load(w.under("self_attn.k_proj."), d, attn, false),
+                         Linear::load(w.under("self_attn.v_proj."), d, attn, false)});
     layer.o = Linear::load(w.under("self_attn.o_proj."), attn, d, false);
     layer.post_attention_norm = w.full_precision().get("post_attention_layernorm.weight", {d});
-    layer.gate = Linear::load(w.under("mlp.gate_proj."), d, config.intermediate, false);
-    layer.up = Linear::load(w.under("mlp.up_proj."), d, config.intermediate, false);
+    layer.gate_up = stacked({Linear::load(w.under("mlp.gate_proj."), d, config.intermediate, false),
+                             Linear::load(w.under("mlp.up_proj."), d, config.intermediate, false)});
     layer.down = Linear::load(w.under("mlp.down_proj."), config.intermediate, d, false);
     layers_.push_back(std::move(layer));
   }
@@ -43,31 +53,28 @@ torch::Tensor LlamaBackbone::rms_norm(const torch::Tensor& x, const torch::Tenso
 torch::Tensor LlamaBackbone::self_attention(const Layer& layer, int64_t index,
                                             const torch::Tensor& x, const RotaryTables& rope,
                                             KVCache& cache, const KVCache::Window& window,
-                                            const torch::Tensor& allowed) const {
-  const int64_t b = x.size(0), t = x.size(1);
-  auto split = [&](const torch::Tensor& y) {
-    return y.view({b, t, config_.heads, config_.head_dim}).transpose(1, 2);
-  };
-  auto q = apply_rotary(split(layer.q(x)), rope);
-  auto k = apply_rotary(split(layer.k(x)), rope);
-  auto v = split(layer.v(x));
-  auto [keys, values] = cache.write(index, k, v, window);
-  auto out = attention(q, keys, values, allowed);
+                                            const torch::Tensor& mask) const {
+  const int64_t b = x.size(0), t = x.size(1), heads = config_.heads;
+  // (B, T, 3 H D) -> (3, B, H, T, D): q and k rotate together.
+  auto qkv = layer.qkv(x).view({b, t, 3, heads, config_.head_dim}).permute({2, 0, 3, 1, 4});
+  auto qk = apply_rotary(qkv.narrow(0, 0, 2), rope);
+  auto [keys, values] = cache.write(index, qk[1], qkv[2], window);
+  auto out = attention(qk[0], keys, values, mask);
   return layer.o(out.transpose(1, 2).reshape({b, t, config_.heads * config_.head_dim}));
 }
 
 torch::Tensor LlamaBackbone::forward(const torch::Tensor& embeds, const torch::Tensor& positions,
                                      KVCache& cache, const KVCache::Window& window) const {
-  auto allowed = decoder_attention_mask(window, embeds.device());
+  const auto mask = additive_mask(decoder_attention_mask(window, embeds.device()), dtype_);
   auto rope = rotary_tables(inverse_frequencies_, positions);
-  if (dtype_ != torch::kFloat32) rope = {rope.cos.to(dtype_), rope.sin.to(dtype_)};
+  if (dtype_ != torch::kFloat32) rope = {rope.cos.to(dtype_), rope.signed_sin.to(dtype_)};
   auto h = embeds.to(dtype_);
   for (size_t i = 0; i < layers_.size(); ++i) {
     const auto& layer = layers_[i];
     h = h + self_attention(layer, static_cast<int64_t>(i), rms_norm(h, layer.input_norm, dtype_),
-                           rope, cache, window, allowed);
-    auto x = rms_norm(h, layer.post_attention_norm, dtype_);
-    h = h + layer.down(torch::silu(layer.gate(x)) * layer.up(x));
+                           rope, cache, window, mask);
+    auto gate_up = layer.gate_up(rms_norm(h, layer.post_attention_norm, dtype_)).chunk(2, -1);
+    h = h + layer.down(torch::silu(gate_up[0]) * gate_up[1]);
   }
   return rms_norm(h, final_norm_, torch::kFloat32);
 }

@@ -20,11 +20,12 @@ class LlamaBackbone final : public Backbone {
   torch::ScalarType dtype() const override { return dtype_; }
 
  private:
+  // q|k|v and gate|up are each one matrix (rows stacked): fewer, larger GEMMs a step.
   struct Layer {
     torch::Tensor input_norm;
-    Linear q, k, v, o;
+    Linear qkv, o;
     torch::Tensor post_attention_norm;
-    Linear gate, up, down;
+    Linear gate_up, down;
   };
 
   // In float32; the result in `out` dtype.
@@ -32,7 +33,7 @@ class LlamaBackbone final : public Backbone {
                          torch::ScalarType out) const;
   torch::Tensor self_attention(const Layer& layer, int64_t index, const torch::Tensor& x,
                                const struct RotaryTables& rope, KVCache& cache,
-                               const KVCache::Window& window, const torch::Tensor& allowed) const;
+                               const KVCache::Window& window, const torch::Tensor& mask) const;
 
   T3Config config_;
   torch::ScalarType dtype_;

@@ -29,13 +29,17 @@ RotaryTables rotary_tables(const torch::Tensor& inverse_frequencies,
   auto inv = inverse_frequencies.to(positions.device());
   auto freqs = positions.to(torch::kFloat32).unsqueeze(-1) * inv.view({1, 1, -1});  // (B,T,D/2)
   auto angles = torch::cat({freqs, freqs}, -1).unsqueeze(1);                        // (B,1,T,D)
-  return {angles.cos(), angles.sin()};
+  auto sin = freqs.sin();
+  return {angles.cos(), torch::cat({sin.neg(), sin}, -1).unsqueeze(1)};
 }
 
 torch::Tensor apply_rotary(const torch::Tensor& x, const RotaryTables& t) {
-  const int64_t half = x.size(-1) / 2;
-  auto rotated = torch::cat({x.narrow(-1, half, half).neg(), x.narrow(-1, 0, half)}, -1);
-  return x * t.cos + rotated * t.sin;
+  auto halves = x.sizes().vec();
+  halves.back() = 2;
+  halves.push_back(x.size(-1) / 2);
+  // A view whatever x's strides, as long as its last axis is contiguous (it is, from a linear).
+  auto swapped = x.view(halves).flip(-2).view(x.sizes());
+  return x * t.cos + swapped * t.signed_sin;
 }
 
 }  // namespace chatterbox::models::t3

@@ -34,6 +34,8 @@ void order_after(const c10::cuda::CUDAStream& from, const c10::cuda::CUDAStream&
 }  // namespace
 
 struct StepGraphs::Impl {
+  explicit Impl(torch::Device on) : device(on) {}
+
   torch::Device device;
   at::cuda::MempoolId_t pool = at::cuda::graph_pool_handle();  // shared: graphs never overlap
   std::map<std::pair<int64_t, int64_t>, Graph> graphs;
@@ -70,7 +72,7 @@ bool StepGraphs::available(const torch::Device& device) {
   return device.is_cuda();
 }
 
-StepGraphs::StepGraphs(torch::Device device) : impl_(std::make_unique<Impl>(Impl{device})) {
+StepGraphs::StepGraphs(torch::Device device) : impl_(std::make_unique<Impl>(device)) {
   if (!available(device))
     fail(ErrorCode::kInvalidArgument, "CUDA graphs need a CUDA device, not " + device.str());
 }
@@ -92,7 +94,9 @@ int64_t StepGraphs::size() const {
 
 #else  // no CUDA in this libtorch
 
-struct StepGraphs::Impl {};
+struct StepGraphs::Impl {
+  explicit Impl(torch::Device) {}
+};
 
 bool StepGraphs::available(const torch::Device&) {
   return false;
