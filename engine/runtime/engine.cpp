@@ -11,6 +11,7 @@
 #include "engine/log/log.h"
 #include "engine/models/t3/t3_decoder.h"
 #include "engine/pipeline/speech_stream.h"
+#include "engine/runtime/audio_worker.h"
 #include "engine/runtime/speech_budget.h"
 #include "engine/text/sentence_splitter.h"
 
@@ -33,6 +34,11 @@ struct EngineJob {
   int64_t slot = -1;        // T3 slot while decoding
   int64_t held_token = -1;  // multilingual: the newest token, not yet streamed
   int64_t chunks = 0;
+  // While its stream decodes a chunk on the audio worker, T3's tokens wait here.
+  bool decoding = false;
+  std::vector<int64_t> tokens_waiting;
+  bool finish_waiting = false;
+  bool dropped = false;  // ended while its chunk decoded: the chunk's audio is discarded
 
   Clock::time_point submitted;
   FinalRecord record;
@@ -69,7 +75,12 @@ class Engine::Loop {
  public:
   Loop(const pipeline::Pipeline& pipeline, const EngineOptions& options, std::string device,
        std::atomic<int64_t>& completed)
-      : pipeline_(pipeline), options_(options), device_(std::move(device)), completed_(completed) {
+      : pipeline_(pipeline),
+        options_(options),
+        device_(std::move(device)),
+        completed_(completed),
+        audio_(pipeline.s3gen().device(),
+               options.audio_thread.value_or(pipeline.s3gen().device().is_cuda())) {
     if (pipeline.t3()) {
       const int64_t max_len = options.max_len > 0 ? options.max_len : EngineOptions::kDefaultMaxLen;
       const auto mode = options.cuda_graphs ? models::t3::fastest_step_mode(pipeline.t3()->device())
@@ -137,6 +148,7 @@ class Engine::Loop {
       }
       turn();
     }
+    finish_decoding();
     abandon_all(error(ErrorCode::kUnavailable, "the server is shutting down"));
   }
 
@@ -179,6 +191,7 @@ class Engine::Loop {
   // Frees what job i holds and ends it with `e`.
   void drop(size_t i, std::exception_ptr e) {
     auto job = jobs_[i];
+    job->dropped = true;
     if (job->slot >= 0 && decoder_) decoder_->release(job->slot);
     slot_owner_.erase(job->slot);
     needs_slot_.erase(std::remove(needs_slot_.begin(), needs_slot_.end(), job.get()),
@@ -281,18 +294,27 @@ class Engine::Loop {
       ++job.record.speech_tokens;
       if (pipeline_.variant() == Variant::kMultilingual) {
         // Upstream drops the audio of the last token: stream each token once the next exists.
-        if (job.held_token >= 0) job.stream->append({job.held_token});
+        if (job.held_token >= 0) job.tokens_waiting.push_back(job.held_token);
         job.held_token = r.token;
       } else {
-        job.stream->append({r.token});
+        job.tokens_waiting.push_back(r.token);
       }
     }
     if (r.finished) {
       job.all_stopped = job.all_stopped && r.reached_stop;
       slot_owner_.erase(job.slot);
       job.slot = -1;
-      job.stream->finish();
+      job.finish_waiting = true;
     }
+    if (!job.decoding) pass_tokens(job);
+  }
+
+  // Hands T3's waiting tokens (and its finish) to the job's stream.
+  void pass_tokens(EngineJob& job) {
+    if (!job.tokens_waiting.empty()) job.stream->append(job.tokens_waiting);
+    job.tokens_waiting.clear();
+    if (job.finish_waiting) job.stream->finish();
+    job.finish_waiting = false;
   }
 
   void step_t3() {
@@ -317,35 +339,73 @@ class Engine::Loop {
     }
   }
 
-  // Decodes one group of due chunks (the one holding the longest-waiting request), so that a
-  // turn stays short and T3 keeps stepping.
+  // One group of due chunks (the one holding the longest-waiting request) decodes at a time,
+  // on the audio worker, while T3 keeps stepping; the loop collects it when it is done.
   void decode_audio() {
-    std::map<int64_t, std::vector<EngineJob*>> groups;
+    if (audio_.busy()) {
+      const bool t3_idle = !decoder_ || decoder_->active() == 0;
+      // Nothing else to do: wait for the audio rather than spin (short, to see new requests).
+      if (!audio_.done() && !(t3_idle && audio_.wait_for(std::chrono::milliseconds(5)))) return;
+      collect_audio();
+    }
+    if (start_audio() && audio_.done()) collect_audio();
+  }
+
+  // Lets the chunk in flight end before the jobs it decodes for go.
+  void finish_decoding() {
+    if (!audio_.busy()) return;
+    while (!audio_.wait_for(std::chrono::milliseconds(100))) {
+    }
+    collect_audio();
+  }
+
+  bool start_audio() {
+    std::map<int64_t, std::vector<std::shared_ptr<EngineJob>>> groups;
     EngineJob* oldest = nullptr;
     for (auto& job : jobs_) {
       if (!job->stream || !job->stream->chunk_ready()) continue;
-      groups[job->stream->prompt_tokens()].push_back(job.get());
+      groups[job->stream->prompt_tokens()].push_back(job);
       if (!oldest || job->submitted < oldest->submitted) oldest = job.get();
     }
-    if (!oldest) return;
-    auto& group = groups[oldest->stream->prompt_tokens()];
+    if (!oldest) return false;
+    decoding_ = std::move(groups[oldest->stream->prompt_tokens()]);
+    decoded_.assign(decoding_.size(), torch::Tensor());
     std::vector<pipeline::SpeechStream*> streams;
-    for (EngineJob* job : group) streams.push_back(job->stream.get());
-    const auto start = Clock::now();
-    std::vector<torch::Tensor> audio;
+    for (auto& job : decoding_) {
+      job->decoding = true;
+      streams.push_back(job->stream.get());
+    }
+    decode_started_ = Clock::now();
+    const auto& s3gen = pipeline_.s3gen();
+    audio_.start([this, &s3gen, streams] {
+      auto audio = pipeline::decode_next_chunks(s3gen, streams);
+      // On the host here, so the loop never waits for this thread's device work.
+      for (size_t i = 0; i < audio.size(); ++i)
+        decoded_[i] = audio[i].to(torch::kCPU, torch::kFloat32).contiguous();
+    });
+    return true;
+  }
+
+  void collect_audio() {
+    auto group = std::move(decoding_);
+    decoding_.clear();
+    for (auto& job : group) job->decoding = false;
     try {
-      audio = pipeline::decode_next_chunks(pipeline_.s3gen(), streams);
+      audio_.collect();
     } catch (...) {
       log::error("S3Gen decode failed; its requests end with the error");
       auto e = std::current_exception();
-      for (EngineJob* job : group) fail_job(job, e);
+      for (auto& job : group)
+        if (!job->dropped) fail_job(job.get(), e);
       return;
     }
     const auto now = Clock::now();
     for (size_t i = 0; i < group.size(); ++i) {
       EngineJob& job = *group[i];
-      job.record.s3gen_seconds += seconds_between(start, now);
-      deliver(job, audio[i], now);
+      if (job.dropped) continue;
+      pass_tokens(job);
+      job.record.s3gen_seconds += seconds_between(decode_started_, now);
+      deliver(job, decoded_[i], now);
       if (job.stream->done()) next_segment_or_finish(job);
     }
   }
@@ -395,6 +455,10 @@ class Engine::Loop {
   std::string device_;
   std::atomic<int64_t>& completed_;
   std::unique_ptr<models::t3::T3Decoder> decoder_;
+  AudioWorker audio_;
+  std::vector<std::shared_ptr<EngineJob>> decoding_;  // the chunk group on audio_
+  std::vector<torch::Tensor> decoded_;                // its audio, written by audio_'s task
+  Clock::time_point decode_started_;
 
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 namespace chatterbox::runtime {
 
@@ -13,6 +14,9 @@ struct EngineOptions {
   int64_t max_text_chars = 0;       // text chunk limit (code points); 0: the variant's default
   int64_t max_request_chars = 20000;  // longer texts are refused
   bool cuda_graphs = true;  // replay T3's decode step as CUDA graphs where the device has them
+  // Decode S3Gen chunks on a thread (and CUDA stream) beside the T3 loop; unset: where S3Gen
+  // runs on CUDA (a CPU's cores are busy with T3 already).
+  std::optional<bool> audio_thread;
 
   static constexpr int64_t kDefaultMaxLen = 1536;
 };

@@ -100,6 +100,53 @@ TEST(Engine, RequestsTogetherGiveTheAudioTheyGiveAlone) {
   }
 }
 
+// S3Gen on its own thread beside the T3 loop (the CUDA default) hears T3's tokens only between
+// its chunks; the audio depends on the tokens and seeds alone, so it equals the inline loop's.
+TEST(Engine, AudioThreadGivesTheAudioOfTheInlineLoop) {
+  std::vector<SynthesisRequest> requests{request("Beside the loop.", 21, 30),
+                                         request("A second one, a little longer.", 22, 24),
+                                         request("Third.", 23, 14)};
+  auto run = [&](bool audio_thread) {
+    auto options = small_engine(3);
+    options.audio_thread = audio_thread;
+    Engine engine(nano(), options, "cpu");
+    std::vector<std::shared_ptr<SynthesisHandle>> handles;
+    for (const auto& r : requests) handles.push_back(engine.submit(r));
+    std::vector<Result> results;
+    for (auto& h : handles) results.push_back(drain(h));
+    EXPECT_EQ(engine.active_streams(), 0);
+    return results;
+  };
+  const auto inline_loop = run(false), beside = run(true);
+  for (size_t i = 0; i < requests.size(); ++i) {
+    EXPECT_EQ(beside[i].record.speech_tokens, inline_loop[i].record.speech_tokens) << i;
+    EXPECT_GE(beside[i].chunks.size(), 2u) << i;
+    EXPECT_LE(max_diff(beside[i].audio, inline_loop[i].audio), 1e-4) << "request " << i;
+  }
+}
+
+// A request cancelled while its chunk decodes on the audio thread ends with kCancelled; the
+// chunk's audio is discarded and the engine goes on serving.
+TEST(Engine, CancelWhileTheAudioThreadDecodes) {
+  auto options = small_engine(2);
+  options.audio_thread = true;
+  Engine engine(nano(), options, "cpu");
+  auto handle = engine.submit(request("Cancelled while its audio decodes.", 24, 200));
+  auto other = engine.submit(request("The other one goes on.", 25, 20));
+  ASSERT_TRUE(handle->next().has_value());
+  handle->cancel();
+  try {
+    while (handle->next()) {
+    }
+    FAIL() << "a cancelled request must end with an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kCancelled);
+  }
+  EXPECT_EQ(drain(other).record.speech_tokens, 21);
+  EXPECT_GT(drain(engine.submit(request("Next.", 26, 10))).audio.size(), 0u);
+  EXPECT_EQ(engine.active_streams(), 0);
+}
+
 TEST(Engine, StaggeredRequestsKeepTheirAudio) {
   auto a = request("Staggered one.", 11, 20), b = request("Staggered two, later.", 12, 14);
   Result a_alone, b_alone;
