@@ -87,9 +87,13 @@ class Engine::Loop {
                                             : models::t3::T3StepMode::kExact;
       decoder_ =
           std::make_unique<models::t3::T3Decoder>(*pipeline.t3(), options.max_slots, max_len, mode);
-      {
+      try {
         c10::InferenceMode inference;
         decoder_->capture_graphs();
+      } catch (const std::exception& e) {
+        log::warn(std::string("T3 step graphs not captured, stepping without them: ") + e.what());
+        decoder_ = std::make_unique<models::t3::T3Decoder>(*pipeline.t3(), options.max_slots,
+                                                           max_len, models::t3::T3StepMode::kExact);
       }
       log::info("T3 slots: " + std::to_string(options.max_slots) + " x " + std::to_string(max_len) +
                 " positions, KV cache " + std::to_string(decoder_->cache_bytes() >> 20) +
