@@ -53,13 +53,13 @@ TEST(ServiceStatusLine, SaysWhatEachInstanceIsDoing) {
 }
 
 TEST(StalledEngines, OnlyRunningEnginesPastTheLimit) {
-  auto stuck = instance("nano", InstanceState::kReady, 75.25);
+  auto stuck = instance("nano", InstanceState::kReady, 75.31);
   stuck.replica = 1;
   const auto stalled = stalled_engines({instance("a", InstanceState::kLoading, -1),
                                         instance("b", InstanceState::kReady, 59.9), stuck},
                                        60.0);
   ASSERT_EQ(stalled.size(), 1u);
-  EXPECT_EQ(stalled[0], "nano[1] (75.2 s)");
+  EXPECT_EQ(stalled[0], "nano[1] (75.3 s)");
 }
 
 TEST(ServiceWatch, StatusOnChangeAndReadyOnceWhenReady) {
@@ -71,9 +71,9 @@ TEST(ServiceWatch, StatusOnChangeAndReadyOnceWhenReady) {
   watch.update({instance("nano", InstanceState::kWarmingUp)}, false, t + milliseconds(200));
   watch.update({instance("nano", InstanceState::kReady, 0)}, true, t + milliseconds(300));
   watch.update({instance("nano", InstanceState::kReady, 0)}, true, t + milliseconds(400));
-  EXPECT_EQ(sent.lines,
-            (std::vector<std::string>{"STATUS=loading model nano on cpu", "STATUS=warming nano on cpu",
-                                      "STATUS=serving 1 model: nano on cpu", "READY=1"}));
+  EXPECT_EQ(sent.lines, (std::vector<std::string>{
+                            "STATUS=loading model nano on cpu", "STATUS=warming nano on cpu",
+                            "STATUS=serving 1 model: nano on cpu", "READY=1"}));
   watch.stopping("draining");
   EXPECT_EQ(sent.lines.back(), "STOPPING=1\nSTATUS=draining");
 }
