@@ -3,6 +3,7 @@ server's defaults, config keys, metric names, health service names and HTTP rout
 C++ sources), the Debian packages of scripts/setup.sh, and chatterboxd's --help.
 
 Paths from the environment ctest sets: CHATTERBOX_SOURCE_DIR, CHATTERBOXD."""
+import functools
 import os
 import re
 import subprocess
@@ -60,14 +61,17 @@ def setup_packages():
     return set(re.sub(r"#[^\n]*", "", listed).split())
 
 
+@functools.lru_cache(maxsize=None)
+def help_text(*command):
+    return subprocess.run([CHATTERBOXD, *command, "--help"], check=True, capture_output=True,
+                          text=True).stdout
+
+
 def help_flags(*command):
     """The --flags `chatterboxd COMMAND --help` lists."""
-    out = subprocess.run([CHATTERBOXD, *command, "--help"], check=True, capture_output=True,
-                         text=True).stdout
-    return set(re.findall(r"(?<![\w-])(--[a-z0-9][a-z0-9-]*)", out))
+    return set(re.findall(r"(?<![\w-])(--[a-z0-9][a-z0-9-]*)", help_text(*command)))
 
 
 def subcommands():
-    out = subprocess.run([CHATTERBOXD, "--help"], check=True, capture_output=True, text=True).stdout
-    section = out.split("Subcommands:", 1)[1]
+    section = help_text().split("Subcommands:", 1)[1]
     return re.findall(r"^  ([a-z][a-z-]+)\s", section, re.M)

@@ -4,8 +4,9 @@ $NOTIFY_SOCKET and WATCHDOG_USEC=1 s, the shipped default config (deploy/systemd
 pointed at the test model. STATUS= lines arrive while the model loads and warms up, READY=1 only
 once it is warm (/health says so when READY arrives, /ready was 503 before), WATCHDOG=1 every
 half second while serving; with the engine loop's thread stopped (ptrace, the rest of the
-process running) the pings stop, and they resume once it runs again; SIGTERM brings STOPPING=1
-and a clean exit."""
+process running) the pings stop at once, and after 60 s the liveness checks fail too (/live 503,
+grpc.health.v1 "liveness" NOT_SERVING, readiness untouched); all resume once it runs again;
+SIGTERM brings STOPPING=1 and a clean exit."""
 import ctypes
 import json
 import os
@@ -16,10 +17,13 @@ import threading
 import time
 import unittest
 
+import grpc
+
 import harness
 from harness import Server
 
 WATCHDOG_SECONDS = 1.0
+LIVENESS_STALL_SECONDS = 60  # server/engine_stall.h
 
 libc = ctypes.CDLL(None, use_errno=True)
 libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
@@ -97,6 +101,15 @@ def stop_thread(tid):
     status = ctypes.c_int()
     if libc.waitpid(tid, ctypes.byref(status), WALL) != tid:
         raise OSError(ctypes.get_errno(), "waitpid on the stopped engine thread")
+
+
+def grpc_health(port, service):
+    """grpc.health.v1.Health/Check without stubs (as clients/examples/python_grpc.py)."""
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        name = service.encode()
+        reply = channel.unary_unary("/grpc.health.v1.Health/Check")(
+            (b"\x0a" + bytes([len(name)]) + name) if name else b"", timeout=10)
+    return {1: "SERVING", 2: "NOT_SERVING"}.get(reply[1] if len(reply) > 1 else 0, "UNKNOWN")
 
 
 def shipped_config(directory):
@@ -181,14 +194,25 @@ class NotifyTest(unittest.TestCase):
             late = notify.times("WATCHDOG=1", since=stopped + 1.7 * WATCHDOG_SECONDS)
             self.assertEqual(late, [], "pings went on while the engine loop was stopped")
             self.assertIsNone(server.process.poll())
-            status, _, _ = server.call("GET", "/ready")  # the transports still answer
-            self.assertEqual(status, 200)
+            self.assertEqual(server.call("GET", "/ready")[0], 200)  # the transports still answer
+            self.assertEqual(server.json("GET", "/live"), (200, {"live": True}))
+            self.assertEqual(grpc_health(server.grpc_port, "liveness"), "SERVING")
+            time.sleep(max(0.0, stopped + LIVENESS_STALL_SECONDS + 1.5 - time.monotonic()))
+            status, live = server.json("GET", "/live")
+            self.assertEqual(status, 503, live)
+            self.assertFalse(live["live"])
+            self.assertRegex(live["stalled_engines"][0], r"^nano\[0\] \(6\d\.\d s\)$")
+            self.assertEqual(grpc_health(server.grpc_port, "liveness"), "NOT_SERVING")
+            self.assertEqual(grpc_health(server.grpc_port, ""), "SERVING")
+            self.assertEqual(notify.times("WATCHDOG=1", since=stopped + 1.7 * WATCHDOG_SECONDS), [])
         finally:
             for tid in threads:
                 ptrace(PTRACE_DETACH, tid)
         resumed = time.monotonic()
         time.sleep(2 * WATCHDOG_SECONDS)
         self.assertGreaterEqual(len(notify.times("WATCHDOG=1", since=resumed)), 2)
+        self.assertEqual(server.json("GET", "/live"), (200, {"live": True}))
+        self.assertEqual(grpc_health(server.grpc_port, "liveness"), "SERVING")
         log = server.log_text()
         self.assertIn("engine loop stuck: nano[0]", log)
         self.assertIn("watchdog pings resume", log)
