@@ -141,7 +141,8 @@ class Engine::Loop {
 
   void beat() { heartbeat_.store(Clock::now().time_since_epoch().count()); }
 
-  // "cbx-engine" in top, gdb and /proc/PID/task/*/comm.
+  // "cbx-engine" in top, gdb and /proc/PID/task/*/comm (the intra-op threads it starts inherit
+  // the name).
   static void name_thread() {
 #ifdef __APPLE__
     pthread_setname_np("cbx-engine");

@@ -151,8 +151,9 @@ int run_server(const ServeOptions& options, ShutdownSignal& signal) {
   log::info("voice library: " + voices.directory());
   ReadinessWatch watch(core, transports);
   do {
-    const auto instances = registry.status();
+    // Ready first: instances read after it are at least as far along (STATUS=serving, READY=1).
     const bool ready = core.ready();
+    const auto instances = registry.status();
     watch.update(instances, ready);
     service.update(instances, ready, runtime::Clock::now());
   } while (!signal.wait_for(100));
