@@ -13,6 +13,7 @@ packages=(
   libcpp-httplib-dev libsystemd-dev
   curl python3 python3-grpcio python3-protobuf
   clang libclang-rt-14-dev clang-format
+  systemd groff-base man-db python3-yaml
 )
 
 missing=()

@@ -35,7 +35,8 @@ nlohmann::json instance_status_json(const runtime::InstanceStatus& s) {
           {"host_memory_bytes", s.host_memory_bytes},
           {"device_memory_bytes", s.device_memory_bytes},
           {"uptime_seconds", s.uptime_seconds},
-          {"requests_completed", s.requests_completed}};
+          {"requests_completed", s.requests_completed},
+          {"engine_heartbeat_age_seconds", s.heartbeat_age_seconds}};
 }
 
 nlohmann::json health_json(const std::vector<runtime::InstanceStatus>& instances, bool draining) {

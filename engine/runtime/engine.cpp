@@ -1,6 +1,7 @@
 #include "engine/runtime/engine.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <pthread.h>
 
 #include <algorithm>
 #include <atomic>
@@ -124,6 +125,9 @@ class Engine::Loop {
   int64_t queued() const { return queued_.load(); }
   int64_t active() const { return active_.load(); }
   int64_t cache_bytes() const { return decoder_ ? decoder_->cache_bytes() : 0; }
+  Clock::time_point heartbeat() const {
+    return Clock::time_point(Clock::duration(heartbeat_.load()));
+  }
 
   void stop(std::chrono::milliseconds grace) {
     {
@@ -139,11 +143,15 @@ class Engine::Loop {
 
  private:
   void run() {
+    name_thread();
     c10::InferenceMode inference;
     while (true) {
+      beat();
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [&] { return stopping_ || !incoming_.empty() || busy(); });
+        while (!wake_.wait_for(lock, kIdleHeartbeat,
+                               [&] { return stopping_ || !incoming_.empty() || busy(); }))
+          beat();
         while (!incoming_.empty()) {
           waiting_.push_back(std::move(incoming_.front()));
           incoming_.pop_front();
@@ -156,7 +164,21 @@ class Engine::Loop {
     abandon_all(error(ErrorCode::kUnavailable, "the server is shutting down"));
   }
 
-  bool busy() const { return !waiting_.empty() || !jobs_.empty() || !needs_slot_.empty(); }
+  void beat() { heartbeat_.store(Clock::now().time_since_epoch().count()); }
+
+  // "cbx-engine" in top, gdb and /proc/PID/task/*/comm (the intra-op threads it starts inherit
+  // the name).
+  static void name_thread() {
+#ifdef __APPLE__
+    pthread_setname_np("cbx-engine");
+#else
+    pthread_setname_np(pthread_self(), "cbx-engine");
+#endif
+  }
+
+  bool busy() const {
+    return !waiting_.empty() || !jobs_.empty() || !needs_slot_.empty();
+  }
 
   void turn() {
     expire();
@@ -471,6 +493,7 @@ class Engine::Loop {
   Clock::time_point stop_at_;
   std::atomic<int64_t> queued_{0};
   std::atomic<int64_t> active_{0};
+  std::atomic<Clock::rep> heartbeat_{Clock::now().time_since_epoch().count()};
 
   // The loop thread's own.
   std::deque<std::shared_ptr<EngineJob>> waiting_;
@@ -569,6 +592,9 @@ int64_t Engine::active_streams() const {
 }
 int64_t Engine::kv_cache_bytes() const {
   return loop_->cache_bytes();
+}
+Clock::time_point Engine::heartbeat() const {
+  return loop_->heartbeat();
 }
 
 void Engine::shutdown(std::chrono::milliseconds grace) {

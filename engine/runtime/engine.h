@@ -4,9 +4,12 @@
 // turn of the loop admits waiting requests into free T3 slots (prefill), decodes one token for
 // every active slot, feeds the new tokens to each request's S3Gen stream, decodes the streams
 // that have a chunk due (same voice prompt length in one batch) and hands their audio out.
-// Cancellation and deadlines are checked every turn; the queue is bounded.
+// Cancellation and deadlines are checked every turn; the queue is bounded. The loop's heartbeat
+// is the time it last turned or woke up idle (an idle loop wakes every kIdleHeartbeat), so a
+// watchdog can tell a stuck loop from a quiet one.
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -41,6 +44,8 @@ class Engine {
   int64_t active_streams() const;  // admitted and not finished
   int64_t kv_cache_bytes() const;
   int64_t requests_completed() const { return completed_.load(); }
+  Clock::time_point heartbeat() const;
+  static constexpr std::chrono::milliseconds kIdleHeartbeat{200};
   const pipeline::Pipeline& pipeline() const { return *pipeline_; }
   const EngineOptions& options() const { return options_; }
 

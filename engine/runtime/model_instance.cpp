@@ -305,6 +305,7 @@ InstanceStatus ModelInstance::status() const {
   }
   s.name = spec_.name;
   s.replica = replica_;
+  s.device = requested_device_;
   s.variant = variant_name(spec_.variant);
   s.checkpoint_dir = spec_.checkpoint_dir;
   s.pattern_model = pattern_model_;
@@ -316,6 +317,8 @@ InstanceStatus ModelInstance::status() const {
     s.active_streams = engine->active_streams();
     s.kv_cache_bytes = engine->kv_cache_bytes();
     s.requests_completed = engine->requests_completed();
+    s.heartbeat_age_seconds =
+        std::chrono::duration<double>(Clock::now() - engine->heartbeat()).count();
   }
   return s;
 }

@@ -19,8 +19,9 @@ enum class InstanceState { kUnloaded, kLoading, kWarmingUp, kReady, kFailed };
 const char* instance_state_name(InstanceState state);
 
 struct InstanceStatus {
-  std::string name;  // the model's name (default: its variant)
-  int replica = 0;   // index in the model's device list
+  std::string name;    // the model's name (default: its variant)
+  int replica = 0;     // index in the model's device list
+  std::string device;  // the device it was given ("cuda:0", "cpu", ...: "auto" expanded)
   std::string variant;
   std::string checkpoint_dir;
   bool pattern_model = false;  // weights are patterns: its audio is noise
@@ -36,6 +37,7 @@ struct InstanceStatus {
   int64_t device_memory_bytes = -1;  // -1 where libtorch cannot say
   double uptime_seconds = 0;         // since it became ready
   int64_t requests_completed = 0;
+  double heartbeat_age_seconds = -1;  // since its engine loop last turned; -1: no engine runs
 };
 
 }  // namespace chatterbox::runtime

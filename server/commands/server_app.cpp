@@ -1,6 +1,7 @@
 #include "server/commands/server_app.h"
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -8,6 +9,9 @@
 
 #include "engine/common/error.h"
 #include "engine/log/log.h"
+#include "server/engine_stall.h"
+#include "server/service_notifier.h"
+#include "server/service_watch.h"
 #include "server/status_json.h"
 #include "server/transport_core.h"
 #ifdef CHATTERBOX_WITH_HTTP
@@ -70,22 +74,24 @@ void log_settled(const std::vector<runtime::InstanceStatus>& instances) {
   }
 }
 
-// Health per model name and for "", from the registry; logs the moment everything is ready.
+// Health per model name, for "" and for "liveness" (no engine loop stuck), from the registry;
+// logs the moment everything is ready.
 class ReadinessWatch {
  public:
   ReadinessWatch(TransportCore& core, Transports& t) : core_(core), t_(t) {}
-  void update() {
-    const bool ready = core_.ready();
+  void update(const std::vector<runtime::InstanceStatus>& instances, bool ready) {
 #ifdef CHATTERBOX_WITH_GRPC
     if (t_.grpc) {
       for (const auto& name : core_.registry().model_names())
         t_.grpc->health().set_status(name, core_.registry().ready(name) && !core_.draining());
       t_.grpc->health().set_status("", ready);
+      t_.grpc->health().set_status("liveness",
+                                   stalled_engines(instances, kLivenessStallSeconds).empty());
     }
 #endif
     if (ready && !announced_) {
       announced_ = true;
-      log_settled(core_.registry().status());
+      log_settled(instances);
       log::info("ready: every model is warm");
     }
   }
@@ -126,6 +132,9 @@ void drain(const ServerConfig& config, runtime::Registry& registry, TransportCor
 
 int run_server(const ServeOptions& options, ShutdownSignal& signal) {
   const ServerConfig& config = options.config;
+  ServiceNotifier notifier;
+  ServiceWatch service([&notifier](const std::string& state) { notifier.send(state); },
+                       notifier.watchdog_interval());
   VoiceLibrary voices(config.voice_dir);
   ServerMetrics metrics;
   runtime::Registry registry;
@@ -141,7 +150,16 @@ int run_server(const ServeOptions& options, ShutdownSignal& signal) {
   if (!config.api_key.empty()) log::info("API key required (Authorization: Bearer ...)");
   log::info("voice library: " + voices.directory());
   ReadinessWatch watch(core, transports);
-  while (!signal.wait_for(100)) watch.update();
+  do {
+    // Ready first: instances read after it are at least as far along (STATUS=serving, READY=1).
+    const bool ready = core.ready();
+    const auto instances = registry.status();
+    watch.update(instances, ready);
+    service.update(instances, ready, runtime::Clock::now());
+  } while (!signal.wait_for(100));
+  char grace[32];
+  std::snprintf(grace, sizeof grace, "%g", config.shutdown_grace_seconds);
+  service.stopping(std::string("draining: streams get ") + grace + " s to finish");
   drain(config, registry, core, transports, signal.signal_number());
   return 0;
 }

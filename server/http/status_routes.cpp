@@ -1,4 +1,5 @@
 #include "engine/common/variant.h"
+#include "server/engine_stall.h"
 #include "server/http/http_routes.h"
 #include "server/http/http_util.h"
 #include "server/status_json.h"
@@ -42,8 +43,11 @@ void add_status_routes(httplib::Server& server, TransportCore& core) {
                           : ready         ? "ready"
                                           : "loading"}});
   });
-  server.Get("/live", [](const httplib::Request&, httplib::Response& res) {
-    send_json(res, 200, {{"live", true}});
+  server.Get("/live", [&core](const httplib::Request&, httplib::Response& res) {
+    const auto stalled = stalled_engines(core.registry().status(), kLivenessStallSeconds);
+    nlohmann::json body = {{"live", stalled.empty()}};
+    if (!stalled.empty()) body["stalled_engines"] = stalled;
+    send_json(res, stalled.empty() ? 200 : 503, body);
   });
   server.Get("/metrics", [&core](const httplib::Request&, httplib::Response& res) {
     core.metrics().refresh(core.registry().status());
