@@ -29,9 +29,11 @@ void send_web_file(const std::string& name, httplib::Response& res) {
   }
   res.set_header("Cache-Control", "no-cache");
   res.set_header("X-Content-Type-Options", "nosniff");
-  // The page talks to its own origin only; audio plays from blob: URLs it makes itself.
+  // The page talks to its own origin only; audio plays from (and the WAV is read back from)
+  // blob: URLs it makes itself.
   res.set_header("Content-Security-Policy",
-                 "default-src 'self'; media-src 'self' blob:; img-src 'self' data:; "
+                 "default-src 'self'; connect-src 'self' blob:; media-src 'self' blob:; "
+                 "img-src 'self' data:; "
                  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
   res.set_content(content, type);
 }

@@ -48,7 +48,7 @@ export async function request(method, path, { body, signal } = {}) {
   }
   let response;
   try {
-    response = await fetch(path, { method, headers, body: payload, signal });
+    response = await fetch(path, { method, headers, body: payload, signal, cache: "no-store" });
   } catch (e) {
     if (e.name === "AbortError") throw e;
     throw new ApiError(0, "network_error", `the server cannot be reached (${e.message})`);

@@ -132,8 +132,8 @@ async function uploadVoice() {
   $("voice-status").textContent = `Making voice ${name}...`;
   try {
     const voice = await createVoice(name, $("model").value, $("voice-file").files[0]);
-    $("voice-status").textContent = `Voice ${voice.name} made from ${voice.source_seconds.toFixed(1)} s of audio.`;
     await loadVoices(voice.name);
+    $("voice-status").textContent = `Voice ${voice.name} made from ${voice.source_seconds.toFixed(1)} s of audio.`;
   } catch (e) {
     showError(e, $("voice-status"));
   }
@@ -147,8 +147,8 @@ async function removeVoice() {
   }
   try {
     await deleteVoice(name);
-    $("voice-status").textContent = `Voice ${name} deleted.`;
     await loadVoices();
+    $("voice-status").textContent = `Voice ${name} deleted.`;
   } catch (e) {
     showError(e, $("voice-status"));
   }

@@ -121,7 +121,8 @@ class Browser:
             if self.process.poll() is not None:
                 raise RuntimeError(f"chromium exited with {self.process.returncode}")
             if os.path.exists(port_file):
-                lines = open(port_file).read().split()
+                with open(port_file) as f:
+                    lines = f.read().split()
                 if lines:
                     with urllib.request.urlopen(f"http://127.0.0.1:{lines[0]}/json/list") as r:
                         pages = [t for t in json.load(r) if t["type"] == "page"]
@@ -152,17 +153,24 @@ class Browser:
     def wait_for(self, expression, timeout, what=None):
         """Polls until the expression is truthy; returns its value."""
         deadline = time.monotonic() + timeout
+        failure = None
         while time.monotonic() < deadline:
-            value = self.evaluate(expression)
-            if value:
-                return value
+            try:
+                value = self.evaluate(expression)
+                if value:
+                    return value
+            except RuntimeError as e:  # the page is still loading
+                failure = e
             time.sleep(0.1)
         state = self.evaluate("JSON.stringify(window.__chatterbox || null)")
-        raise AssertionError(f"timed out waiting for {what or expression}; page state {state}")
+        raise AssertionError(f"timed out waiting for {what or expression}; page state {state}; "
+                             f"last exception {failure}")
 
     def navigate(self, url):
         self.call("Page.enable")
         self.call("Page.navigate", url=url)
+        self.wait_for(f"location.href === {json.dumps(url)} && document.readyState === 'complete'",
+                      30, "the page to load")
 
     def type_text(self, selector, text):
         self.evaluate(f"document.querySelector({json.dumps(selector)}).focus()")
