@@ -56,7 +56,10 @@ export class PcmPlayer {
   }
 
   stop() {
-    for (const source of this.sources) source.stop();
+    for (const source of this.sources) {
+      source.onended = null; // cut short: not counted as played
+      source.stop();
+    }
     this.sources.clear();
   }
 }
