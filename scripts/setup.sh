@@ -12,6 +12,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libcpp-httplib-dev libsystemd-dev
   curl python3 python3-grpcio python3-protobuf
+  chromium
   clang libclang-rt-14-dev clang-format
   systemd groff-base man-db python3-yaml
 )

@@ -90,11 +90,12 @@ ServerConfig parse_server_config(const nlohmann::json& object) {
   require_object(object, "the config file");
   check_keys(object,
              {"http_listen", "grpc_listen", "voice_dir", "api_key", "max_slots", "max_queue",
-              "http_threads", "shutdown_grace_seconds", "limits", "models"},
+              "http_threads", "shutdown_grace_seconds", "limits", "models", "wyoming_listen"},
              "");
   ServerConfig config;
   read(object, "http_listen", config.http_listen);
   read(object, "grpc_listen", config.grpc_listen);
+  read(object, "wyoming_listen", config.wyoming_listen);
   read(object, "voice_dir", config.voice_dir);
   read(object, "api_key", config.api_key);
   read(object, "max_slots", config.max_slots);

@@ -4,7 +4,7 @@
 // from an optional JSON config file, then overridden by the command line's flags.
 //
 // Config file (every key optional):
-//   {"http_listen": "127.0.0.1:8000", "grpc_listen": "127.0.0.1:50051",
+//   {"http_listen": "127.0.0.1:8000", "grpc_listen": "127.0.0.1:50051", "wyoming_listen": "",
 //    "voice_dir": "var/voices", "api_key": "...", "max_slots": 4, "max_queue": 64,
 //    "http_threads": 32, "shutdown_grace_seconds": 10,
 //    "limits": {"max_input_chars": 4096, "max_body_bytes": 33554432,
@@ -27,6 +27,7 @@ struct ServerConfig {
   std::vector<runtime::ModelSpec> models;
   std::string http_listen = "127.0.0.1:8000";   // empty: no REST server
   std::string grpc_listen = "127.0.0.1:50051";  // empty: no gRPC server
+  std::string wyoming_listen;                   // empty: no Wyoming server (Home Assistant)
   int64_t max_slots = 4;
   int64_t max_queue = 64;
   int http_threads = 32;

@@ -35,6 +35,7 @@ ServerConfig merged_config(const ServeFlags& f, const CLI::App& cmd) {
   auto given = [&](const char* flag) { return cmd.count(flag) > 0; };
   if (given("--http-listen")) c.http_listen = v.http_listen;
   if (given("--grpc-listen")) c.grpc_listen = v.grpc_listen;
+  if (given("--wyoming-listen")) c.wyoming_listen = v.wyoming_listen;
   if (given("--max-slots")) c.max_slots = v.max_slots;
   if (given("--max-queue")) c.max_queue = v.max_queue;
   if (given("--http-threads")) c.http_threads = v.http_threads;
@@ -76,6 +77,8 @@ void add_serve_flags(CLI::App* cmd, ServeFlags& f) {
       ->capture_default_str();
   cmd->add_option("--grpc-listen", v.grpc_listen, "gRPC address host:port (empty: no gRPC)")
       ->capture_default_str();
+  cmd->add_option("--wyoming-listen", v.wyoming_listen,
+                  "Wyoming (Home Assistant) address host:port, usually :10200 (default: off)");
   cmd->add_option("--max-slots", v.max_slots, "Requests decoded together per model instance")
       ->capture_default_str();
   cmd->add_option("--max-queue", v.max_queue, "Requests waiting per instance (beyond: 429)")
@@ -97,7 +100,7 @@ void add_serve_flags(CLI::App* cmd, ServeFlags& f) {
                   "Seconds streams get to finish after SIGTERM before they are cancelled")
       ->capture_default_str();
   cmd->add_option("--ports-file", f.ports_file,
-                  "Write {\"http\": port, \"grpc\": port} here once listening (for port 0)");
+                  "Write {\"http\": port, \"grpc\": port, \"wyoming\": port} here once listening");
 }
 
 }  // namespace

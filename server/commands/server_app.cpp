@@ -14,6 +14,7 @@
 #include "server/service_watch.h"
 #include "server/status_json.h"
 #include "server/transport_core.h"
+#include "server/wyoming/wyoming_server.h"
 #ifdef CHATTERBOX_WITH_HTTP
 #include "server/http/http_server.h"
 #endif
@@ -31,7 +32,8 @@ struct Transports {
 #ifdef CHATTERBOX_WITH_GRPC
   std::unique_ptr<GrpcServer> grpc;
 #endif
-  int http_port = 0, grpc_port = 0;
+  std::unique_ptr<wyoming::WyomingServer> wyoming;
+  int http_port = 0, grpc_port = 0, wyoming_port = 0;
 };
 
 void start_transports(const ServerConfig& config, TransportCore& core, Transports& t) {
@@ -51,11 +53,17 @@ void start_transports(const ServerConfig& config, TransportCore& core, Transport
     log::warn("this build has no gRPC server; --grpc-listen is ignored");
 #endif
   }
+  if (!config.wyoming_listen.empty()) {
+    t.wyoming = std::make_unique<wyoming::WyomingServer>(core);
+    t.wyoming_port = t.wyoming->start(parse_listen_address(config.wyoming_listen));
+  }
 }
 
 void write_ports_file(const std::string& path, const Transports& t) {
   if (path.empty()) return;
-  const std::string text = nlohmann::json{{"http", t.http_port}, {"grpc", t.grpc_port}}.dump();
+  const std::string text =
+      nlohmann::json{{"http", t.http_port}, {"grpc", t.grpc_port}, {"wyoming", t.wyoming_port}}
+          .dump();
   const std::string temporary = path + ".tmp";
   std::ofstream(temporary) << text << "\n";
   std::rename(temporary.c_str(), path.c_str());
@@ -120,7 +128,9 @@ void drain(const ServerConfig& config, runtime::Registry& registry, TransportCor
 #ifdef CHATTERBOX_WITH_HTTP
   if (t.http) t.http->stop();
 #endif
+  if (t.wyoming) t.wyoming->stop();
   registry.shutdown(grace);
+  if (t.wyoming) t.wyoming->join();
 #ifdef CHATTERBOX_WITH_HTTP
   if (t.http) t.http->join();
 #endif

@@ -13,7 +13,7 @@ namespace chatterbox::server {
 
 struct ServeOptions {
   ServerConfig config;
-  std::string ports_file;  // written once listening: {"http": port, "grpc": port}
+  std::string ports_file;  // written once listening: {"http", "grpc", "wyoming": port (0: off)}
 };
 
 // Returns the process exit status.

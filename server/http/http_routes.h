@@ -14,5 +14,7 @@ void add_speech_routes(httplib::Server& server, TransportCore& core);
 void add_voice_routes(httplib::Server& server, TransportCore& core);
 // GET /v1/models, /health, /ready, /live, /metrics.
 void add_status_routes(httplib::Server& server, TransportCore& core);
+// GET / (the web page) and GET /web/{file}: its scripts and styles, compiled in.
+void add_web_routes(httplib::Server& server);
 
 }  // namespace chatterbox::server::http

@@ -10,9 +10,11 @@
 namespace chatterbox::server {
 namespace {
 
-// Probes and scrapes work without the API key (orchestrators call them unauthenticated).
+// Probes and scrapes work without the API key (orchestrators call them unauthenticated), and
+// so does the web page, which asks for the key itself.
 bool is_public(const std::string& path) {
-  return path == "/health" || path == "/ready" || path == "/live";
+  return path == "/health" || path == "/ready" || path == "/live" || path == "/" ||
+         path.rfind("/web/", 0) == 0;
 }
 
 const char* status_code_name(int status) {
@@ -76,6 +78,7 @@ void HttpServer::install_handlers() {
   http::add_speech_routes(*server_, core_);
   http::add_voice_routes(*server_, core_);
   http::add_status_routes(*server_, core_);
+  http::add_web_routes(*server_);
 }
 
 int HttpServer::start(const ListenAddress& address) {

@@ -24,10 +24,11 @@ RequestLog request_log(const httplib::Request& req, httplib::Response& res) {
 std::string route_label(const std::string& method, const std::string& path) {
   static const char* kRoutes[] = {"/v1/audio/speech", "/v1/tts", "/v1/models", "/v1/voices",
                                   "/v1/audio/voices", "/health", "/ready",     "/live",
-                                  "/metrics"};
+                                  "/metrics",         "/"};
   for (const char* route : kRoutes)
     if (path == route) return method + " " + route;
   if (path.rfind("/v1/voices/", 0) == 0) return method + " /v1/voices/{name}";
+  if (path.rfind("/web/", 0) == 0) return method + " /web/{file}";
   return "other";
 }
 
