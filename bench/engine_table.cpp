@@ -1,15 +1,14 @@
 #include "bench/engine_table.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "bench/bench_context.h"
 #include "bench/bench_inputs.h"
+#include "bench/stream_measure.h"
 #include "engine/common/error.h"
 #include "engine/runtime/device_memory.h"
 #include "engine/runtime/engine.h"
@@ -60,48 +59,6 @@ TableOptions parse(int argc, char** argv) {
   return o;
 }
 
-struct Row {
-  double ttfa_mean = 0, ttfa_max = 0, rtf_mean = 0, t3_tokens_per_s = 0, aggregate_x = 0;
-};
-
-Row measure(runtime::Engine& engine, const std::shared_ptr<const pipeline::Conditionals>& voice,
-            int64_t concurrency, int64_t tokens) {
-  std::vector<std::shared_ptr<runtime::SynthesisHandle>> handles;
-  const auto start = std::chrono::steady_clock::now();
-  for (int64_t i = 0; i < concurrency; ++i) {
-    runtime::SynthesisRequest r;
-    r.text = kText;
-    r.voice = voice;
-    r.options.seed = static_cast<uint64_t>(i + 1);
-    r.options.max_new_tokens = tokens;
-    handles.push_back(engine.submit(r));
-  }
-  std::vector<runtime::FinalRecord> records(handles.size());
-  std::vector<std::thread> readers;
-  for (size_t i = 0; i < handles.size(); ++i)
-    readers.emplace_back([&, i] {
-      while (handles[i]->next()) {
-      }
-      records[i] = handles[i]->final_record();
-    });
-  for (auto& t : readers) t.join();
-  synchronize();
-  const double wall =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  Row row;
-  double audio = 0, speech_tokens = 0;
-  for (const auto& rec : records) {
-    row.ttfa_mean += rec.time_to_first_audio / static_cast<double>(records.size());
-    row.ttfa_max = std::max(row.ttfa_max, rec.time_to_first_audio);
-    row.rtf_mean += rec.total_seconds / rec.audio_seconds / static_cast<double>(records.size());
-    audio += rec.audio_seconds;
-    speech_tokens += static_cast<double>(rec.speech_tokens);
-  }
-  row.t3_tokens_per_s = speech_tokens / wall;
-  row.aggregate_x = audio / wall;
-  return row;
-}
-
 }  // namespace
 
 int run_engine_table(int argc, char** argv) {
@@ -133,9 +90,12 @@ int run_engine_table(int argc, char** argv) {
           options.cuda_graphs = graphs == "on";
           runtime::reset_peak_device_bytes(device());
           runtime::Engine engine(p, options, device().str());
-          measure(engine, voice, 1, 8);  // warm-up
+          const Submit submit = [&](runtime::SynthesisRequest r) {
+            return engine.submit(std::move(r));
+          };
+          measure_streams(submit, kText, voice, 1, 8);  // warm-up
           for (int64_t c : o.concurrency) {
-            const Row row = measure(engine, voice, c, o.tokens);
+            const StreamFigures row = measure_streams(submit, kText, voice, c, o.tokens);
             const int64_t peak = runtime::peak_device_bytes(device());
             std::printf("%-10s %-5s %-6s %-5s %5lld %11.3f %11.3f %9.3f %13.1f %12.2f %13.1f\n",
                         variant_name(variant), pipeline::precision_name(precision), graphs.c_str(),

@@ -7,6 +7,9 @@
 // chatterbox-bench [--device D] ... t3 [--variants original,turbo] [--precisions fp32,bf16]
 //                  [--batches 1,8,32,64] [--modes exact,bucketed,graphed] [--steps 50]
 //                  (the T3 decode step, as a table)
+// chatterbox-bench [--device D] ... replicas [--variant turbo] [--device-lists
+// "cuda:0;cuda:0,cuda:0"]
+//                  [--concurrency 64,256] [--tokens 50] [--precision auto]   (registry routing)
 // chatterbox-bench http [--url http://127.0.0.1:8000] [--model nano] [--concurrency 1,4]
 //                  [--tokens 50] [--api-key KEY] [--repeats N]   (a running chatterboxd's REST)
 // Without --model-dir, each variant runs on a pattern model written once under the cache
@@ -24,6 +27,7 @@
 #ifdef CHATTERBOX_WITH_HTTP
 #include "bench/http/http_table.h"
 #endif
+#include "bench/replica_table.h"
 #include "bench/t3_table.h"
 #include "engine/common/error.h"
 #include "engine/runtime/blas_check.h"
@@ -75,6 +79,7 @@ const Table* find_table(int argc, char** argv) {
   static Table tables[] = {
       {"engine", chatterbox::bench::run_engine_table},
       {"t3", chatterbox::bench::run_t3_table},
+      {"replicas", chatterbox::bench::run_replica_table},
 #ifdef CHATTERBOX_WITH_HTTP
       {"http", chatterbox::bench::run_http_table},
 #endif
