@@ -45,7 +45,8 @@ nlohmann::json parse_json_object(std::string_view body, size_t max_bytes) {
   nlohmann::json parsed;
   try {
     parsed = nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error, and out_of_range for a number beyond a double ("1e400").
     throw ApiError(400, "invalid_json", std::string("request body is not valid JSON: ") + e.what());
   }
   if (!parsed.is_object())

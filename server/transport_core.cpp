@@ -137,7 +137,8 @@ VoiceInfo TransportCore::create_voice(const VoiceUpload& upload, const RequestLo
                    "bad voice name " + quote_for_message(upload.name) +
                        ": use 1 to 64 letters, digits, '_' or '-'",
                    "name");
-  if (upload.exaggeration && (*upload.exaggeration < 0 || *upload.exaggeration > 2))
+  // Written so that NaN (a multipart "nan", which std::stod accepts) is refused too.
+  if (upload.exaggeration && !(*upload.exaggeration >= 0 && *upload.exaggeration <= 2))
     throw ApiError(422, "invalid_value", "'exaggeration' must be within [0, 2]", "exaggeration");
   if (!upload.overwrite && voices_.find(upload.name))
     throw ApiError(409, "voice_exists",

@@ -112,11 +112,15 @@ Audio decode(SNDFILE* file, const SF_INFO& info, const AudioLimits& limits,
   }
 
   std::vector<float> mono;
-  mono.reserve(static_cast<size_t>(std::max<sf_count_t>(info.frames, 0)));
-  constexpr sf_count_t kChunkFrames = 1 << 15;
-  std::vector<float> chunk(static_cast<size_t>(kChunkFrames * channels));
+  // The header's frame count is trusted for the reservation only up to 2^22 frames (16 MB).
+  mono.reserve(static_cast<size_t>(std::clamp<sf_count_t>(info.frames, 0, sf_count_t{1} << 22)));
+  // 2^18 samples a read whatever the channel count: a header may claim 1024 channels, and a
+  // chunk of 2^15 frames would then take 128 MB for a clip of a few bytes.
+  constexpr sf_count_t kChunkSamples = 1 << 18;
+  const sf_count_t chunk_frames = std::max<sf_count_t>(1, kChunkSamples / channels);
+  std::vector<float> chunk(static_cast<size_t>(chunk_frames * channels));
   while (true) {
-    const sf_count_t got = sf_readf_float(file, chunk.data(), kChunkFrames);
+    const sf_count_t got = sf_readf_float(file, chunk.data(), chunk_frames);
     if (got <= 0) break;
     for (sf_count_t i = 0; i < got; ++i) {
       const float* frame = &chunk[static_cast<size_t>(i * channels)];

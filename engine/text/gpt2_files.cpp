@@ -8,6 +8,7 @@
 #include "engine/common/error.h"
 #include "engine/common/file_system.h"
 #include "engine/text/hf_tokenizer.h"
+#include "engine/text/json_ids.h"
 
 namespace chatterbox::text {
 namespace {
@@ -82,7 +83,8 @@ HfTokenizer HfTokenizer::from_gpt2_files(const std::string& directory) {
   const json config = read_json(in_dir("tokenizer_config.json"), false);
   try {
     std::unordered_map<std::string, int64_t> vocab;
-    for (const auto& [token, id] : vocab_json.items()) vocab[token] = id.get<int64_t>();
+    for (const auto& [token, id] : vocab_json.items())
+      vocab[token] = json_token_id(id, directory, "a vocab.json id");
     int64_t next_id = 0;
     for (const auto& [token, id] : vocab) next_id = std::max(next_id, id + 1);
 
@@ -93,7 +95,7 @@ HfTokenizer HfTokenizer::from_gpt2_files(const std::string& directory) {
     for (const auto& [content, id] : added_json.items()) {
       AddedToken token;
       token.content = content;
-      token.id = id.get<int64_t>();
+      token.id = json_token_id(id, directory, "an added_tokens.json id");
       token.special = special_set.count(content) > 0;
       token.normalized = !token.special;
       added.add(token);
@@ -102,7 +104,7 @@ HfTokenizer HfTokenizer::from_gpt2_files(const std::string& directory) {
     if (config.contains("added_tokens_decoder")) {
       for (const auto& [id, t] : config.at("added_tokens_decoder").items()) {
         AddedToken token;
-        token.id = std::stoll(id);
+        token.id = token_id_from_text(id, directory, "an added_tokens_decoder key");
         token.content = t.at("content").get<std::string>();
         token.single_word = t.value("single_word", false);
         token.lstrip = t.value("lstrip", false);

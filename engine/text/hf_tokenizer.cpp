@@ -6,6 +6,7 @@
 
 #include "engine/common/error.h"
 #include "engine/text/byte_level.h"
+#include "engine/text/json_ids.h"
 #include "engine/text/utf8.h"
 
 namespace chatterbox::text {
@@ -44,7 +45,8 @@ BpeModel bpe_from_json(const json& model, const std::string& origin) {
     }
   }
   std::unordered_map<std::string, int64_t> vocab;
-  for (const auto& [token, id] : model.at("vocab").items()) vocab[token] = id.get<int64_t>();
+  for (const auto& [token, id] : model.at("vocab").items())
+    vocab[token] = json_token_id(id, origin, "a vocabulary id");
   std::vector<std::pair<std::string, std::string>> merges;
   for (const auto& m : model.at("merges")) {
     if (m.is_string()) {
@@ -60,12 +62,12 @@ BpeModel bpe_from_json(const json& model, const std::string& origin) {
   return BpeModel(std::move(vocab), merges, std::move(options));
 }
 
-AddedVocabulary added_from_json(const json& tokens) {
+AddedVocabulary added_from_json(const json& tokens, const std::string& origin) {
   AddedVocabulary added;
   if (tokens.is_null()) return added;
   for (const auto& t : tokens) {
     AddedToken token;
-    token.id = t.at("id").get<int64_t>();
+    token.id = json_token_id(t.at("id"), origin, "an added token's id");
     token.content = t.at("content").get<std::string>();
     token.single_word = t.value("single_word", false);
     token.lstrip = t.value("lstrip", false);
@@ -84,7 +86,10 @@ std::vector<int64_t> special_ids(const json& processor, const std::string& name,
     fail(ErrorCode::kCorruptData,
          origin + ": post-processor special token '" + name + "' undefined");
   }
-  return specials.at(name).at("ids").get<std::vector<int64_t>>();
+  std::vector<int64_t> ids;
+  for (const auto& id : specials.at(name).at("ids"))
+    ids.push_back(json_token_id(id, origin, "a post-processor token id"));
+  return ids;
 }
 
 }  // namespace
@@ -117,13 +122,13 @@ HfTokenizer HfTokenizer::from_json(const json& config, const std::string& origin
       unsupported(origin, "fixed-length padding is not supported");
     }
     HfTokenizer tok(bpe_from_json(config.at("model"), origin),
-                    added_from_json(config.value("added_tokens", json())),
+                    added_from_json(config.value("added_tokens", json()), origin),
                     Normalizer::from_json(config.value("normalizer", json())),
                     PreTokenizer::from_json(config.value("pre_tokenizer", json())));
 
     if (is_set(config, "truncation")) {
       const json& t = config.at("truncation");
-      tok.truncation_length_ = t.at("max_length").get<size_t>();
+      tok.truncation_length_ = json_count(t.at("max_length"), origin, "truncation max_length");
       tok.truncate_left_ = t.value("direction", "Right") == "Left";
     }
 
@@ -156,8 +161,8 @@ HfTokenizer HfTokenizer::from_json(const json& config, const std::string& origin
           }
         }
       } else if (type == "BertProcessing" || type == "RobertaProcessing") {
-        prefix.push_back(p.at("cls").at(1).get<int64_t>());
-        suffix.push_back(p.at("sep").at(1).get<int64_t>());
+        prefix.push_back(json_token_id(p.at("cls").at(1), origin, "the cls token id"));
+        suffix.push_back(json_token_id(p.at("sep").at(1), origin, "the sep token id"));
       } else {
         unsupported(origin, "post-processor type '" + type + "' is not supported");
       }

@@ -117,6 +117,20 @@ TEST_F(AudioFileTest, StereoIsDownmixedByTheChannelMean) {
   EXPECT_TENSORS_EQUAL(read.samples, (clip.samples + 0.5f * clip.samples) / 2.0f);
 }
 
+// The decoder reads at most 2^18 samples at a time whatever the channel count (a 1024-channel
+// header no longer makes it take 128 MB): 600 frames of 1024 channels take three reads.
+TEST_F(AudioFileTest, ManyChannelsAreReadInSmallChunks) {
+  constexpr int kChannels = 1024, kFrames = 600;
+  std::vector<float> interleaved;
+  for (int f = 0; f < kFrames; ++f)
+    for (int c = 0; c < kChannels; ++c) interleaved.push_back(c == f % kChannels ? 1.0f : 0.0f);
+  write_frames("wide.wav", interleaved, kChannels, 8000, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
+  const Audio read = dsp::read_audio_bytes(read_bytes(path("wide.wav")));
+  EXPECT_EQ(read.source_channels, kChannels);
+  ASSERT_EQ(read.samples.size(0), kFrames);
+  EXPECT_TENSORS_EQUAL(read.samples, torch::full({kFrames}, 1.0f / kChannels));
+}
+
 TEST_F(AudioFileTest, A44kFileReadsAtItsRateAndResamplesBack) {
   const Audio clip = dsp::read_audio_file(testing::audio_path(kClipA));
   const torch::Tensor up = dsp::resample_soxr_hq(clip.samples, 16000, 44100);

@@ -3,12 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "engine/common/error.h"
 #include "engine/text/hf_tokenizer.h"
 #include "engine/text/pre_tokenizer.h"
 #include "engine/text/unicode.h"
+#include "tests/support/temp_dir.h"
 
 namespace chatterbox::text {
 namespace {
@@ -162,6 +164,45 @@ TEST(TokenizerHf, BrokenFilesAreCorruptDataOrNotFound) {
     ADD_FAILURE();
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::kNotFound);
+  }
+}
+
+// Found by fuzzing: nlohmann's get<int64_t>() casts floats and booleans (out of range: undefined
+// behaviour), and std::stoll threw std::invalid_argument past the typed errors.
+TEST(TokenizerHf, IdsMustBeWholeNumbersInRange) {
+  std::string message;
+  for (const json& bad : {json(2.6e28), json(1.5), json(true), json(-1), json(int64_t{1} << 40)}) {
+    json config = tiny_tokenizer();
+    config["model"]["vocab"]["abc"] = bad;
+    EXPECT_EQ(load_error(config, &message), ErrorCode::kCorruptData) << bad;
+    config = tiny_tokenizer();
+    config["added_tokens"][1]["id"] = bad;
+    EXPECT_EQ(load_error(config, &message), ErrorCode::kCorruptData) << bad;
+  }
+  json config = tiny_tokenizer();
+  config["truncation"] = {{"max_length", -3}};
+  EXPECT_EQ(load_error(config, &message), ErrorCode::kCorruptData);
+}
+
+TEST(TokenizerHf, Gpt2FileIdsMustBeWholeNumbersInRange) {
+  auto load_gpt2 = [](const std::string& vocab, const std::string& config) {
+    testing::TempDir dir;
+    std::ofstream(dir.file("vocab.json")) << vocab;
+    std::ofstream(dir.file("merges.txt")) << "a b\n";
+    std::ofstream(dir.file("tokenizer_config.json")) << config;
+    try {
+      HfTokenizer::from_gpt2_files(dir.path());
+    } catch (const Error& e) {
+      return e.code();
+    }
+    return ErrorCode::kInternal;
+  };
+  const std::string vocab = R"({"a": 0, "b": 1, "ab": 2})";
+  EXPECT_EQ(load_gpt2(vocab, "{}"), ErrorCode::kInternal);  // loads
+  EXPECT_EQ(load_gpt2(R"({"a": 0, "b": 1e30, "ab": 2})", "{}"), ErrorCode::kCorruptData);
+  for (const char* key : {"x", "-1", "99999999999", ""}) {
+    const json config = {{"added_tokens_decoder", {{key, {{"content", "[x]"}}}}}};
+    EXPECT_EQ(load_gpt2(vocab, config.dump()), ErrorCode::kCorruptData) << key;
   }
 }
 
