@@ -1,6 +1,7 @@
 #include "server/commands/server_app.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -8,6 +9,7 @@
 
 #include "engine/common/error.h"
 #include "engine/log/log.h"
+#include "server/fault_injection.h"
 #include "server/status_json.h"
 #include "server/transport_core.h"
 #ifdef CHATTERBOX_WITH_HTTP
@@ -128,7 +130,8 @@ int run_server(const ServeOptions& options, ShutdownSignal& signal) {
   const ServerConfig& config = options.config;
   VoiceLibrary voices(config.voice_dir);
   ServerMetrics metrics;
-  runtime::Registry registry;
+  runtime::Registry registry(runtime::DeviceProbe::system(),
+                             fault_injection_hooks(std::getenv(kFaultWarmUpFailVariable)));
   TransportCore core(registry, voices, metrics, config);
   Transports transports;
   start_transports(config, core, transports);
