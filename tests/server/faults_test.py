@@ -17,11 +17,11 @@ import os
 import random
 import resource
 import signal
-import subprocess
 import sys
 import threading
 import time
 import unittest
+import wave
 
 import harness
 from harness import Server
@@ -50,6 +50,17 @@ def listed(server):
     return sorted(v["id"] for v in body["voices"] if not v["builtin"])
 
 
+def another_clip(path, out):
+    """The clip with its halves swapped: other content, so no cached analysis is reused."""
+    with wave.open(path) as w:
+        params, frames = w.getparams(), w.readframes(w.getnframes())
+    half = (len(frames) // 4) * 2
+    with wave.open(out, "wb") as w:
+        w.setparams(params)
+        w.writeframes(frames[half:] + frames[:half])
+    return harness.read_bytes(out)
+
+
 def files_of(directory, name):
     return sorted(f for f in os.listdir(directory) if f.startswith(name + "."))
 
@@ -76,7 +87,7 @@ class WarmUpFailureTest(unittest.TestCase):
                    "devices": ["cpu"]} for name in ("nano", "broken")]
         with open(config, "w") as f:
             json.dump({"max_slots": 2, "models": models}, f)
-        server = Server(args=["--config", config],
+        server = Server(models=["--config", config],
                         env={"CHATTERBOX_FAULT_WARMUP_FAIL": "broken"})
         try:
             server.wait_for_ports()
@@ -182,9 +193,10 @@ class VoiceLibraryFaultsTest(unittest.TestCase):
     def test_full_file_system(self):
         size = os.path.getsize(os.path.join(self.server.voice_dir, "keeper.safetensors"))
         pid = self.server.process.pid
-        # Files may grow to half a voice's tensors: every voice write fails part way.
-        limit = size // 2
-        old = resource.prlimit(pid, resource.RLIMIT_FSIZE, (limit, limit))
+        # Files may grow to half a voice's tensors: every voice write fails part way. (The soft
+        # limit alone, which the test may raise again without privileges.)
+        old = resource.prlimit(pid, resource.RLIMIT_FSIZE)
+        resource.prlimit(pid, resource.RLIMIT_FSIZE, (size // 2, old[1]))
         try:
             self.assert_refused_and_nothing_left("overflow", "File too large")
             self.assert_refused_and_nothing_left("keeper", "File too large", overwrite=True)
@@ -203,12 +215,14 @@ class KillTest(unittest.TestCase):
         first = Server(voice_dir=voice_dir)
         first.wait_for_ports()
         first.wait_ready()
-        clip = harness.read_bytes(harness.long_reference_clip(os.path.join(first.dir, "clip.wav")))
+        clip_path = harness.long_reference_clip(os.path.join(first.dir, "clip.wav"))
+        clip = harness.read_bytes(clip_path)
         started = time.monotonic()
         status, _, body = upload(first, "keeper", clip)
         self.assertEqual(status, 201, body)
         upload_s = time.monotonic() - started
-        streamed = self.kill_mid_upload_and_stream(first, clip, upload_s)
+        other = another_clip(clip_path, os.path.join(first.dir, "other.wav"))
+        streamed = self.kill_mid_upload_and_stream(first, other, upload_s)
         self.assertGreater(streamed, 0)
         self.plant_dead_writers_leftovers(voice_dir, first.process.pid)
 

@@ -37,17 +37,19 @@ class Server:
     """chatterboxd serve in a process of its own, logging to a file."""
 
     def __init__(self, args=(), env=None, api_key=None, device="cpu", command=None,
-                 voice_dir=None, wrapper=(), preexec_fn=None):
+                 voice_dir=None, wrapper=(), preexec_fn=None, models=None):
         """voice_dir: the voice library (default: a new one); wrapper: a command the server runs
-        under (setpriv ...); preexec_fn: run in the child before exec (limits, signals)."""
+        under (setpriv ...); preexec_fn: run in the child before exec (limits, signals);
+        models: the arguments naming the models (default: the pattern nano model)."""
         self.dir = tempfile.mkdtemp(prefix="chatterboxd-test-")
         self.ports_file = os.path.join(self.dir, "ports.json")
         self.voice_dir = voice_dir or os.path.join(self.dir, "voices")
         self.api_key = api_key
         self.log_path = os.path.join(self.dir, "server.log")
         if command is None:
-            command = [*wrapper, CHATTERBOXD, "--threads", "2", "serve", "--model-dir", MODEL,
-                       "--variant", "nano", "--device", device, "--voice-dir", self.voice_dir,
+            models = models or ["--model-dir", MODEL, "--variant", "nano", "--device", device]
+            command = [*wrapper, CHATTERBOXD, "--threads", "2", "serve", *models,
+                       "--voice-dir", self.voice_dir,
                        "--http-listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0",
                        "--ports-file", self.ports_file, *args]
             if api_key:
@@ -169,7 +171,8 @@ class Server:
                 self.log.close()
 
     def log_text(self):
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         with open(self.log_path, errors="replace") as f:
             return f.read()
 

@@ -37,8 +37,12 @@ httplib::Request speech_request(const SpeechCall& call) {
 // a transport error.
 void classify_failure(httplib::Error error, SpeechResult& r) {
   if (error == httplib::Error::Canceled && r.dropped) return;
-  r.message = httplib::to_string(error);
-  r.error = r.audio_bytes > 0 ? "disconnect" : "transport_" + r.message;
+  const std::string what = httplib::to_string(error);
+  r.error = r.audio_bytes > 0 ? "disconnect" : "transport_" + what;
+  char when[64];
+  std::snprintf(when, sizeof(when), " after %.1f s, %lld audio bytes", r.total_s,
+                static_cast<long long>(r.audio_bytes));
+  r.message = what + when;
 }
 
 }  // namespace
