@@ -4,7 +4,7 @@ driven by chatterbox-load over both transports): the server's resident set (VmRS
 WARM + MORE requests stays within BOUND of what it was after the first WARM, once every
 allocator pool has been touched.
 
-Defaults (ctest): 20 requests, then 100 more, within 10 %. `make reliability-long` sets
+Defaults (ctest): 20 requests, then 80 more, within 10 %. `make reliability-long` sets
 CHATTERBOX_MEMORY_WARM=100, CHATTERBOX_MEMORY_MORE=900 (1,000 in all) and a bound of 3 %."""
 import os
 import unittest
@@ -12,7 +12,7 @@ import unittest
 from harness import Server
 
 WARM = int(os.environ.get("CHATTERBOX_MEMORY_WARM", "20"))
-MORE = int(os.environ.get("CHATTERBOX_MEMORY_MORE", "100"))
+MORE = int(os.environ.get("CHATTERBOX_MEMORY_MORE", "80"))
 BOUND = float(os.environ.get("CHATTERBOX_MEMORY_BOUND", "0.10"))
 CLIENTS = 4
 
