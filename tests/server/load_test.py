@@ -11,7 +11,6 @@ import os
 import threading
 import unittest
 
-import harness
 from harness import Server
 
 CLIENTS = int(os.environ.get("CHATTERBOX_LOAD_CLIENTS", "4"))
