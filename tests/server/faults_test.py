@@ -152,12 +152,16 @@ class VoiceLibraryFaultsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = Server(wrapper=without_dac_override(), preexec_fn=ignore_sigxfsz)
-        cls.server.wait_for_ports()
-        cls.server.wait_ready()
-        clip_path = harness.long_reference_clip(os.path.join(cls.server.dir, "clip.wav"))
-        cls.clip = harness.read_bytes(clip_path)
-        status, _, body = upload(cls.server, "keeper", cls.clip)
-        assert status == 201, body
+        try:
+            cls.server.wait_for_ports()
+            cls.server.wait_ready()
+            clip_path = harness.long_reference_clip(os.path.join(cls.server.dir, "clip.wav"))
+            cls.clip = harness.read_bytes(clip_path)
+            status, _, body = upload(cls.server, "keeper", cls.clip)
+            assert status == 201, body
+        except BaseException:
+            cls.server.stop(signal.SIGKILL)
+            raise
 
     @classmethod
     def tearDownClass(cls):
@@ -213,18 +217,22 @@ class KillTest(unittest.TestCase):
     def test_kill_9_during_upload_and_stream_then_restart(self):
         voice_dir = harness.tempfile.mkdtemp(prefix="chatterboxd-voices-")
         first = Server(voice_dir=voice_dir)
-        first.wait_for_ports()
-        first.wait_ready()
-        clip_path = harness.long_reference_clip(os.path.join(first.dir, "clip.wav"))
-        clip = harness.read_bytes(clip_path)
-        started = time.monotonic()
-        status, _, body = upload(first, "keeper", clip)
-        self.assertEqual(status, 201, body)
-        upload_s = time.monotonic() - started
-        other = another_clip(clip_path, os.path.join(first.dir, "other.wav"))
-        streamed = self.kill_mid_upload_and_stream(first, other, upload_s)
-        self.assertGreater(streamed, 0)
-        self.plant_dead_writers_leftovers(voice_dir, first.process.pid)
+        try:
+            first.wait_for_ports()
+            first.wait_ready()
+            clip_path = harness.long_reference_clip(os.path.join(first.dir, "clip.wav"))
+            clip = harness.read_bytes(clip_path)
+            started = time.monotonic()
+            status, _, body = upload(first, "keeper", clip)
+            self.assertEqual(status, 201, body)
+            upload_s = time.monotonic() - started
+            other = another_clip(clip_path, os.path.join(first.dir, "other.wav"))
+            streamed = self.kill_mid_upload_and_stream(first, other, upload_s)
+            self.assertGreater(streamed, 0)
+            self.plant_dead_writers_leftovers(voice_dir, first.process.pid)
+        finally:
+            if first.process.poll() is None:
+                first.stop(signal.SIGKILL)
 
         second = Server(voice_dir=voice_dir)
         try:
