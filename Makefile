@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: setup configure build test run format clean sanitize fuzz
+.PHONY: setup configure build test run format clean sanitize fuzz reliability-long
 
 setup:
 	bash scripts/setup.sh
@@ -17,6 +17,10 @@ build: configure
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_FLAGS)
+
+# The long reliability runs (README.md, Reliability): 32 clients for 60 s, 1,000 requests.
+reliability-long: build
+	sh tests/server/run_long.sh $(BUILD_DIR)
 
 run: build
 	bash scripts/run.sh $(BUILD_DIR)

@@ -1,11 +1,25 @@
 #include "server/server_metrics.h"
 
+#include <unistd.h>
+
+#include <fstream>
 #include <map>
 
 #include "engine/runtime/model_status.h"
 #include "engine/runtime/request.h"
 
 namespace chatterbox::server {
+namespace {
+
+// The resident set of this process (/proc/self/statm), or -1 where it cannot be read.
+double resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  int64_t pages = 0, resident = 0;
+  if (!(statm >> pages >> resident)) return -1;
+  return static_cast<double>(resident) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace
 
 ServerMetrics::ServerMetrics()
     : requests_total(registry.add_counter("chatterbox_requests_total",
@@ -37,7 +51,9 @@ ServerMetrics::ServerMetrics()
                                       {"model"})),
       model_warm(registry.add_gauge("chatterbox_model_warm",
                                     "1 when at least one instance of the model is warmed up",
-                                    {"model"})) {}
+                                    {"model"})),
+      resident_memory(registry.add_gauge("process_resident_memory_bytes",
+                                         "Resident memory size in bytes", {})) {}
 
 void ServerMetrics::count_request(const std::string& route, const std::string& status) {
   requests_total.inc({route, status});
@@ -78,6 +94,7 @@ void ServerMetrics::refresh(const std::vector<runtime::InstanceStatus>& instance
   }
   for (const auto& [key, fell_back] : fallbacks)
     device_fallback.set({key.first, key.second}, fell_back ? 1 : 0);
+  resident_memory.set(resident_bytes());
 }
 
 }  // namespace chatterbox::server

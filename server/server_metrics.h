@@ -24,7 +24,7 @@ class ServerMetrics {
   // A synthesis that finished: tokens, audio, time to first audio, real-time factor.
   void observe_synthesis(const runtime::FinalRecord& record);
   // Queue depth, active streams, loaded/warm and device fallbacks per model (summed over its
-  // replicas).
+  // replicas); the process's resident memory.
   void refresh(const std::vector<runtime::InstanceStatus>& instances);
 
   std::string expose() const { return registry.expose(); }
@@ -40,6 +40,7 @@ class ServerMetrics {
   Gauge& device_fallback;
   Gauge& model_loaded;
   Gauge& model_warm;
+  Gauge& resident_memory;  // process_resident_memory_bytes, Prometheus' process-metric name
 };
 
 }  // namespace chatterbox::server

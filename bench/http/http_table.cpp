@@ -1,9 +1,5 @@
 #include "bench/http/http_table.h"
 
-#include <httplib.h>
-
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -13,15 +9,12 @@
 
 #include "bench/bench_context.h"
 #include "engine/common/error.h"
+#include "tools/load/http_speech.h"
 
 namespace chatterbox::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-constexpr const char* kText =
-    "Chatterbox turns text into speech; this sentence is long enough to be typical.";
-constexpr double kSampleRate = 24000;  // chatterboxd's raw pcm: s16le mono at 24 kHz
 
 struct HttpOptions {
   std::string url = "http://127.0.0.1:8000";
@@ -56,41 +49,16 @@ HttpOptions parse(int argc, char** argv) {
   return o;
 }
 
-struct Stream {
-  double first_byte = 0, total = 0, audio = 0;
-};
-
-// One streamed POST /v1/audio/speech in raw pcm, timed from the request to its first body byte
-// and to its last.
-Stream speak(const HttpOptions& o, uint64_t seed) {
-  httplib::Client client(o.url);
-  client.set_read_timeout(600, 0);
-  httplib::Request req;
-  req.method = "POST";
-  req.path = "/v1/audio/speech";
-  if (!o.api_key.empty()) req.headers.emplace("Authorization", "Bearer " + o.api_key);
-  req.headers.emplace("Content-Type", "application/json");
-  req.body =
-      nlohmann::json{{"model", o.model},         {"input", kText}, {"voice", "alloy"},
-                     {"response_format", "pcm"}, {"seed", seed},   {"max_new_tokens", o.tokens}}
-          .dump();
-  Stream s;
-  size_t bytes = 0;
-  const auto start = Clock::now();
-  req.content_receiver = [&](const char*, size_t n, uint64_t, uint64_t) {
-    if (bytes == 0 && n > 0)
-      s.first_byte = std::chrono::duration<double>(Clock::now() - start).count();
-    bytes += n;
-    return true;
-  };
-  const auto result = client.send(req);
-  s.total = std::chrono::duration<double>(Clock::now() - start).count();
-  if (!result)
-    fail(ErrorCode::kUnavailable, "http: " + o.url + ": " + httplib::to_string(result.error()));
-  if (result->status != 200)
-    fail(ErrorCode::kInternal,
-         "http: status " + std::to_string(result->status) + ": " + result->body);
-  s.audio = static_cast<double>(bytes) / 2.0 / kSampleRate;
+// One streamed POST /v1/audio/speech in raw pcm; a failure ends the table.
+load::SpeechResult speak(const HttpOptions& o, uint64_t seed) {
+  load::SpeechCall call;
+  call.model = o.model;
+  call.text = load::kTypicalText;
+  call.api_key = o.api_key;
+  call.seed = seed;
+  call.max_new_tokens = o.tokens;
+  load::SpeechResult s = load::http_speech(o.url, call);
+  if (!s.error.empty()) fail(ErrorCode::kUnavailable, "http: " + s.error + ": " + s.message);
   return s;
 }
 
@@ -99,7 +67,7 @@ struct Row {
 };
 
 Row measure(const HttpOptions& o, int64_t concurrency) {
-  std::vector<Stream> streams(static_cast<size_t>(concurrency));
+  std::vector<load::SpeechResult> streams(static_cast<size_t>(concurrency));
   std::vector<std::string> errors(streams.size());
   const auto start = Clock::now();
   std::vector<std::thread> clients;
@@ -119,10 +87,10 @@ Row measure(const HttpOptions& o, int64_t concurrency) {
   double audio = 0;
   const double n = static_cast<double>(streams.size());
   for (const auto& s : streams) {
-    row.ttfa_mean += s.first_byte / n;
-    row.ttfa_max = std::max(row.ttfa_max, s.first_byte);
-    row.rtf_mean += s.total / s.audio / n;
-    audio += s.audio;
+    row.ttfa_mean += s.first_audio_s / n;
+    row.ttfa_max = std::max(row.ttfa_max, s.first_audio_s);
+    row.rtf_mean += s.total_s / s.audio_seconds() / n;
+    audio += s.audio_seconds();
   }
   row.aggregate_x = audio / wall;
   return row;
@@ -133,7 +101,7 @@ Row measure(const HttpOptions& o, int64_t concurrency) {
 int run_http_table(int argc, char** argv) {
   const HttpOptions o = parse(argc, argv);
   std::printf("http: %s model %s, streamed pcm, %lld speech tokens a request, text \"%s\"\n",
-              o.url.c_str(), o.model.c_str(), static_cast<long long>(o.tokens), kText);
+              o.url.c_str(), o.model.c_str(), static_cast<long long>(o.tokens), load::kTypicalText);
   std::printf("%-10s %5s %11s %11s %9s %12s\n", "model", "conc", "ttfa_mean_s", "ttfa_max_s",
               "rtf_mean", "aggregate_x");
   HttpOptions warm = o;

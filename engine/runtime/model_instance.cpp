@@ -175,6 +175,8 @@ void ModelInstance::warm_up(std::shared_ptr<pipeline::Pipeline> pipeline) {
         hooks_.fault(p.status.name, p.status.active_device, "warm-up");
       }
       culprit = nullptr;
+      if (hooks_.warm_up_fault)
+        hooks_.warm_up_fault(spec_.name, placements_.front().status.active_device);
       run_warm_up_synthesis(pipeline);
       return;
     } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
 #pragma once
 // Seams for tests of the device policy: a fake probe can claim a GPU this machine lacks; these
-// say where that GPU's tensors really go and make a component fail on it on demand.
+// say where that GPU's tensors really go and make a component fail on it on demand, or a whole
+// model's warm-up fail on any device.
 
 #include <functional>
 #include <string>
@@ -17,6 +18,10 @@ struct PlacementHooks {
   std::function<void(const std::string& component, const std::string& device,
                      const std::string& stage)>
       fault;
+  // Called before each warm-up synthesis of model `model` with T3 on `device` (the CPU too);
+  // throwing makes that warm-up fail as a device failing under it would. The server sets it
+  // only for CHATTERBOX_FAULT_WARMUP_FAIL (server/fault_injection.h).
+  std::function<void(const std::string& model, const std::string& device)> warm_up_fault;
 };
 
 }  // namespace chatterbox::runtime

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 #include "engine/common/error.h"
 #include "engine/log/log.h"
 #include "server/engine_stall.h"
+#include "server/fault_injection.h"
 #include "server/service_notifier.h"
 #include "server/service_watch.h"
 #include "server/status_json.h"
@@ -147,7 +149,8 @@ int run_server(const ServeOptions& options, ShutdownSignal& signal) {
                        notifier.watchdog_interval());
   VoiceLibrary voices(config.voice_dir);
   ServerMetrics metrics;
-  runtime::Registry registry;
+  runtime::Registry registry(runtime::DeviceProbe::system(),
+                             fault_injection_hooks(std::getenv(kFaultWarmUpFailVariable)));
   TransportCore core(registry, voices, metrics, config);
   Transports transports;
   start_transports(config, core, transports);

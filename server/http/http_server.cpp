@@ -1,6 +1,7 @@
 #include "server/http/http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include "engine/common/error.h"
 #include "engine/log/log.h"
@@ -48,6 +49,10 @@ void HttpServer::install_handlers() {
   const size_t threads = static_cast<size_t>(config.http_threads);
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_->set_payload_max_length(config.limits.max_body_bytes);
+  server_->set_socket_options([this](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_socket_ = static_cast<int>(sock);
+  });
   server_->set_keep_alive_timeout(2);
   server_->set_read_timeout(30);
   server_->set_write_timeout(30);
@@ -91,6 +96,10 @@ int HttpServer::start(const ListenAddress& address) {
     fail(ErrorCode::kUnavailable, "cannot listen for HTTP on " + address.host + ":" +
                                       std::to_string(address.port) +
                                       " (address in use or not local?)");
+  // listen() again on the bound socket sets its backlog (Linux, BSD); the kernel caps it at
+  // net.core.somaxconn.
+  if (listen_socket_ >= 0 && ::listen(listen_socket_, SOMAXCONN) != 0)
+    log::warn("REST: cannot raise the listen backlog; clients arriving at once may be refused");
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   log::info("REST listening on http://" + address.host + ":" + std::to_string(port));
   return port;

@@ -1,7 +1,9 @@
 #pragma once
 // The REST shim (cpp-httplib): the routes of http_routes.h behind the API key check, OpenAI
 // error bodies for every refusal (httplib's own 404 and 413 included), requests counted in
-// the metrics by route and status, and a worker pool large enough for many open streams.
+// the metrics by route and status, a worker pool large enough for many open streams, and a
+// listen backlog for as many clients arriving at once (httplib's own is 5: under load, the
+// connections beyond it failed with reset connections).
 
 #include <memory>
 #include <thread>
@@ -33,6 +35,7 @@ class HttpServer {
   TransportCore& core_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
+  int listen_socket_ = -1;  // to raise httplib's listen backlog of 5 once bound
 };
 
 }  // namespace chatterbox::server

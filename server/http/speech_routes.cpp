@@ -3,6 +3,7 @@
 #include "server/audio_stream.h"
 #include "server/http/http_routes.h"
 #include "server/http/http_util.h"
+#include "server/http/request_deadline.h"
 #include "server/sse.h"
 
 namespace chatterbox::server::http {
@@ -85,7 +86,7 @@ void speak(TransportCore& core, const httplib::Request& req, httplib::Response& 
                                          : parse_native_tts_request(req.body, limits);
     const bool sse = request.stream_format == StreamFormat::kSse;
     const bool streaming = request.stream || sse;
-    const Submission submission = core.submit(request, log);
+    const Submission submission = core.submit(request, log, request_deadline(req));
     auto stream =
         std::make_shared<AudioStream>(submission.handle, request.format,
                                       streaming ? EncodeMode::kStream : EncodeMode::kWholeFile);

@@ -17,6 +17,7 @@ import wave
 
 CHATTERBOXD = os.environ.get("CHATTERBOXD", "build/server/chatterboxd")
 CLI = os.environ.get("CHATTERBOX_CLI", "build/clients/chatterbox-cli")
+LOAD = os.environ.get("CHATTERBOX_LOAD", "build/tools/load/chatterbox-load")
 STUBS = os.environ.get("CHATTERBOX_PY_STUBS", "build/clients/python")
 MODEL = os.environ.get("CHATTERBOX_SERVER_MODEL", "build/test-models/nano")
 SOURCE = os.environ.get("CHATTERBOX_SOURCE_DIR", ".")
@@ -35,22 +36,28 @@ def cpu_environment():
 class Server:
     """chatterboxd serve in a process of its own, logging to a file."""
 
-    def __init__(self, args=(), env=None, api_key=None, device="cpu", command=None):
+    def __init__(self, args=(), env=None, api_key=None, device="cpu", command=None,
+                 voice_dir=None, wrapper=(), preexec_fn=None, models=None):
+        """voice_dir: the voice library (default: a new one); wrapper: a command the server runs
+        under (setpriv ...); preexec_fn: run in the child before exec (limits, signals);
+        models: the arguments naming the models (default: the pattern nano model)."""
         self.dir = tempfile.mkdtemp(prefix="chatterboxd-test-")
         self.ports_file = os.path.join(self.dir, "ports.json")
-        self.voice_dir = os.path.join(self.dir, "voices")
+        self.voice_dir = voice_dir or os.path.join(self.dir, "voices")
         self.api_key = api_key
         self.log_path = os.path.join(self.dir, "server.log")
         if command is None:
-            command = [CHATTERBOXD, "--threads", "2", "serve", "--model-dir", MODEL,
-                       "--variant", "nano", "--device", device, "--voice-dir", self.voice_dir,
+            models = models or ["--model-dir", MODEL, "--variant", "nano", "--device", device]
+            command = [*wrapper, CHATTERBOXD, "--threads", "2", "serve", *models,
+                       "--voice-dir", self.voice_dir,
                        "--http-listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0",
                        "--ports-file", self.ports_file, *args]
             if api_key:
                 command += ["--api-key", api_key]
         self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT,
-                                        env={**os.environ, **cpu_environment(), **(env or {})})
+                                        env={**os.environ, **cpu_environment(), **(env or {})},
+                                        preexec_fn=preexec_fn)
         self.http_port = self.grpc_port = None
 
     def wait_for_ports(self, timeout=60):
@@ -127,6 +134,29 @@ class Server:
                     found = True
         return total if found else None
 
+    def load(self, *args, transport="http", timeout=1800):
+        """chatterbox-load against this server: (exit status, its JSON report, its output)."""
+        report = tempfile.NamedTemporaryFile(prefix="load-", suffix=".json", dir=self.dir,
+                                             delete=False).name
+        command = [LOAD, "--transport", transport, "--url", f"http://127.0.0.1:{self.http_port}",
+                   "--grpc", f"127.0.0.1:{self.grpc_port}", "--server-pid",
+                   str(self.process.pid), "--json", report, *map(str, args)]
+        if self.api_key:
+            command += ["--api-key", self.api_key]
+        p = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        with open(report) as f:
+            return p.returncode, json.load(f), p.stdout + p.stderr
+
+    def wait_idle(self, timeout=120):
+        """True once no stream is active and nothing is queued (by /metrics)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if (self.metric("chatterbox_active_streams") == 0 and
+                    self.metric("chatterbox_queue_depth") == 0):
+                return True
+            time.sleep(0.25)
+        return False
+
     def stop(self, sig=signal.SIGTERM, timeout=120):
         if self.process.poll() is None:
             self.process.send_signal(sig)
@@ -141,7 +171,8 @@ class Server:
                 self.log.close()
 
     def log_text(self):
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         with open(self.log_path, errors="replace") as f:
             return f.read()
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <thread>
 
 #include "engine/common/error.h"
@@ -153,6 +155,14 @@ TEST(ServerMetrics, ExposesTheServersMetricsFromStatusAndRecords) {
            "# TYPE chatterbox_time_to_first_audio_seconds histogram\n",
        })
     EXPECT_NE(text.find(line), std::string::npos) << line << "\nin:\n" << text;
+  // This process's resident memory, under Prometheus' standard name: more than 1 MB, a whole
+  // number of bytes.
+  const std::string rss = "\nprocess_resident_memory_bytes ";
+  const size_t at = text.find(rss);
+  ASSERT_NE(at, std::string::npos) << text;
+  const double bytes = std::stod(text.substr(at + rss.size()));
+  EXPECT_GT(bytes, 1e6);
+  EXPECT_EQ(bytes, std::floor(bytes));
 }
 
 }  // namespace
