@@ -6,7 +6,7 @@ entry is left behind; per-request deadlines that expire as typed errors (HTTP 50
 DEADLINE_EXCEEDED) while clients without one are unaffected.
 
 The hold's size comes from CHATTERBOX_LOAD_CLIENTS and CHATTERBOX_LOAD_SECONDS (default 4 clients
-for 20 s; `make reliability-long` runs 32 clients for 60 s)."""
+for 12 s; `make reliability-long` runs 32 clients for 60 s)."""
 import os
 import threading
 import unittest
