@@ -57,17 +57,32 @@ TEST(T3Config, Llama3InverseFrequenciesMatchTransformers) {
 
 TEST(T3Config, RotaryIsRotateHalf) {
   auto x = torch::tensor({1.f, 2.f, 3.f, 4.f}).view({1, 1, 1, 4});
-  RotaryTables t{torch::zeros({1, 1, 1, 4}), torch::ones({1, 1, 1, 4})};
+  // cos 0, sin 1: the tables keep sin with its first half negated (rotate_half's sign).
+  RotaryTables t{torch::zeros({1, 1, 1, 4}),
+                 torch::tensor({-1.f, -1.f, 1.f, 1.f}).view({1, 1, 1, 4})};
   EXPECT_TENSORS_CLOSE(apply_rotary(x, t), torch::tensor({-3.f, -4.f, 1.f, 2.f}).view({1, 1, 1, 4}),
                        0.0);
+}
+
+TEST(T3Config, RotaryTablesFoldTheSignIntoSin) {
+  auto positions = torch::tensor({0, 3, 7}, torch::kLong).view({1, 3});
+  auto inv = torch::tensor({1.f, 0.25f});
+  const RotaryTables t = rotary_tables(inv, positions);
+  auto angles = positions.to(torch::kFloat32).unsqueeze(-1) * inv.view({1, 1, -1});  // (1,3,2)
+  EXPECT_TRUE(t.cos.equal(torch::cat({angles, angles}, -1).cos().unsqueeze(1)));
+  EXPECT_TRUE(t.signed_sin.equal(torch::cat({-angles.sin(), angles.sin()}, -1).unsqueeze(1)));
+  // Against rotate_half written out: x * cos + (-x2, x1) * sin.
+  auto x = torch::randn({1, 2, 3, 4});
+  auto sin = torch::cat({angles, angles}, -1).sin().unsqueeze(1);
+  auto rotated = torch::cat({x.narrow(-1, 2, 2).neg(), x.narrow(-1, 0, 2)}, -1);
+  EXPECT_TENSORS_CLOSE(apply_rotary(x, t), x * t.cos + rotated * sin, 1e-6);
 }
 
 // A checkpoint with the nano layout's shapes that costs no memory (zero-stride tensors).
 io::StateDict hollow_nano() {
   io::StateDict dict("hollow-nano");
   const io::ParamLayout layout = io::param_layout("t3_nano");
-  for (const auto& spec : layout)
-    dict.insert(spec.key, torch::zeros({1}).expand(spec.shape));
+  for (const auto& spec : layout) dict.insert(spec.key, torch::zeros({1}).expand(spec.shape));
   return dict;
 }
 
