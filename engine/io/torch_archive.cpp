@@ -1,15 +1,71 @@
 #include "engine/io/torch_archive.h"
 
 #include <caffe2/serialize/inline_container.h>
-#include <torch/csrc/jit/serialization/import_read.h>
 #include <torch/csrc/jit/serialization/pickle.h>
+#include <torch/csrc/jit/serialization/unpickler.h>
 
+#include <algorithm>
+#include <cstring>
 #include <fstream>
+#include <unordered_map>
 
 #include "engine/common/error.h"
 #include "engine/io/atomic_file.h"
+#include "engine/io/pickle_bounds.h"
 
 namespace chatterbox::io {
+
+namespace {
+
+// The bytes each storage record read for the unpickler holds, keyed by its buffer.
+using RecordSizes = std::unordered_map<const void*, size_t>;
+
+void check_storage_sizes(const c10::IValue& value, const RecordSizes& records,
+                         const std::string& path) {
+  if (value.isTensor()) {
+    const auto& storage = value.toTensor().storage();
+    const auto record = records.find(storage.data());
+    if (record != records.end() && storage.nbytes() > record->second)
+      fail(ErrorCode::kCorruptData,
+           path + " is corrupt: a tensor's storage claims " + std::to_string(storage.nbytes()) +
+               " bytes, its record holds " + std::to_string(record->second));
+  } else if (value.isGenericDict()) {
+    for (const auto& item : value.toGenericDict()) check_storage_sizes(item.value(), records, path);
+  } else if (value.isList()) {
+    for (const auto& item : value.toListRef()) check_storage_sizes(item, records, path);
+  } else if (value.isTuple()) {
+    for (const auto& item : value.toTupleRef().elements()) check_storage_sizes(item, records, path);
+  }
+}
+
+// libtorch's unpickler, given the pickle only after its numbers were checked, and storages
+// whose claimed size (from the pickle) is then held against the record each one reads.
+c10::IValue unpickle(caffe2::serialize::PyTorchStreamReader& reader, const std::string& path) {
+  const auto [pickle, pickle_size] = reader.getRecord("data.pkl");
+  const char* bytes = static_cast<const char*>(pickle.get());
+  check_pickle_bounds(bytes, pickle_size, path);
+  size_t read = 0;
+  auto read_pickle = [&](char* buffer, size_t length) -> size_t {
+    length = std::min(length, pickle_size - read);
+    std::memcpy(buffer, bytes + read, length);
+    read += length;
+    return length;
+  };
+  RecordSizes records;
+  auto read_record = [&](const std::string& key) {
+    auto [data, size] = reader.getRecord("data/" + key);
+    records[data.get()] = size;
+    return std::move(data);
+  };
+  torch::jit::Unpickler unpickler(read_pickle, nullptr, nullptr, read_record,
+                                  c10::Device(c10::kCPU));
+  unpickler.set_version(reader.version());
+  c10::IValue value = unpickler.parse_ivalue();
+  check_storage_sizes(value, records, path);
+  return value;
+}
+
+}  // namespace
 
 c10::IValue read_torch_archive(const std::string& path) {
   if (!std::ifstream(path).good()) fail(ErrorCode::kNotFound, "cannot open " + path);
@@ -17,8 +73,7 @@ c10::IValue read_torch_archive(const std::string& path) {
     caffe2::serialize::PyTorchStreamReader reader(path);
     if (!reader.hasRecord("data.pkl"))
       fail(ErrorCode::kCorruptData, path + " is a zip file but not a torch.save archive");
-    return torch::jit::readArchiveAndTensors("data", "", "data/", c10::nullopt, c10::nullopt,
-                                             c10::Device(c10::kCPU), reader);
+    return unpickle(reader, path);
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {

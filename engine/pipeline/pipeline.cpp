@@ -74,11 +74,13 @@ std::unique_ptr<Pipeline> Pipeline::from_weights(Variant variant, PipelineWeight
   pipeline->variant_ = variant;
   pipeline->s3gen_ = models::s3gen::S3Gen::load(weights.s3gen, is_turbo_family(variant));
   pipeline->s3gen_->to(options.device);
+  pipeline->s3gen_->set_flow_estimator_dtype(
+      flow_estimator_dtype(options.precision, options.device));
+  pipeline->precision_ = options.precision;
   if (variant != Variant::kVoiceConversion) {
     models::t3::T3LoadOptions t3_options;
     t3_options.device = options.device;
     t3_options.dtype = t3_dtype(options.precision, options.device);
-    pipeline->precision_ = options.precision;
     pipeline->t3_ = models::t3::T3Model::load(variant_name(variant), weights.t3, t3_options);
     pipeline->t3_weights_ = std::move(weights.t3);
     pipeline->voice_encoder_ = std::make_unique<voice_encoder::VoiceEncoder>(
@@ -141,7 +143,8 @@ void Pipeline::place(Component component, const torch::Device& device) {
       return;
     }
     case Component::kFlow:
-      return s3gen_->place_flow(device);
+      s3gen_->place_flow(device);
+      return s3gen_->set_flow_estimator_dtype(flow_estimator_dtype(precision_, device));
     case Component::kHift:
       return s3gen_->place_hift(device);
     case Component::kVoiceEncoder:
@@ -155,6 +158,7 @@ void Pipeline::place(Component component, const torch::Device& device) {
 
 torch::ScalarType Pipeline::dtype_of(Component component) const {
   if (component == Component::kT3 && t3_) return t3_->dtype();
+  if (component == Component::kFlow) return s3gen_->flow_estimator_dtype();
   return torch::kFloat32;
 }
 

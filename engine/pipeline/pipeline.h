@@ -60,7 +60,8 @@ using ProgressCallback = std::function<bool(int64_t tokens_generated)>;
 struct PipelineLoadOptions {
   torch::Device device = torch::kCPU;
   std::string multilingual_t3 = "v2";
-  // T3's precision wherever it is placed (precision.h). fp32 is exact to the reference.
+  // T3's precision wherever it is placed, and the flow estimator's on CUDA (precision.h). fp32
+  // is exact to the reference.
   Precision precision = Precision::kFp32;
 };
 
@@ -143,7 +144,8 @@ class Pipeline {
   std::vector<Component> components() const;
   torch::Device device_of(Component component) const;
   void place(Component component, const torch::Device& device);
-  // The dtype a part computes in (T3's follows the precision and its device; the rest: float32).
+  // The dtype a part computes in (T3's and, on CUDA, the flow estimator's follow the precision
+  // and the device; the rest: float32).
   torch::ScalarType dtype_of(Component component) const;
 
   // What the engine (runtime/) drives: the models and synthesize()'s request preparation.

@@ -41,6 +41,10 @@ torch::ScalarType t3_dtype(Precision precision, const torch::Device& device) {
   return torch::kFloat32;
 }
 
+torch::ScalarType flow_estimator_dtype(Precision precision, const torch::Device& device) {
+  return device.is_cuda() ? t3_dtype(precision, device) : torch::kFloat32;
+}
+
 const char* dtype_name(torch::ScalarType dtype) {
   switch (dtype) {
     case torch::kBFloat16:

@@ -1,6 +1,7 @@
 #pragma once
 // The precision a model computes in. Reduced precision applies to the T3 transformer (its
-// weights, activations and KV cache); norms, sampling and S3Gen stay in float32.
+// weights, activations and KV cache) and, on CUDA, to S3Gen's CFM estimator; norms' statistics,
+// sampling, the flow encoder, the Euler integration and HiFT stay in float32.
 
 #include <torch/torch.h>
 
@@ -21,6 +22,9 @@ const char* precision_name(Precision precision);
 
 // The dtype T3 computes in on `device`.
 torch::ScalarType t3_dtype(Precision precision, const torch::Device& device);
+// The dtype the flow's CFM estimator computes in on `device`: T3's on CUDA, float32 elsewhere
+// (reduced-precision convolutions on the CPU are not what it is measured with).
+torch::ScalarType flow_estimator_dtype(Precision precision, const torch::Device& device);
 // "float32", "bfloat16", "float16".
 const char* dtype_name(torch::ScalarType dtype);
 

@@ -86,7 +86,7 @@ void Session::run() {
 void Session::handle(const Event& event) {
   const std::string& type = event.type;
   if (type == "describe") {
-    send("info", info_data(core_));
+    send("info", info_data(catalog_of(core_)));
   } else if (type == "ping") {
     send("pong", {{"text", string_field(event.data, "text")}});
   } else if (type == "synthesize") {
@@ -174,7 +174,7 @@ bool Session::speak(const std::string& text, const Voice& voice) {
   const RequestLog log(new_request_id());
   try {
     nlohmann::json fields = voice.options;
-    fields.update(voice_fields(core_, voice.voice));
+    fields.update(voice_fields(catalog_of(core_), voice.voice));
     fields["text"] = text;
     fields["format"] = "pcm";
     fields["stream"] = true;

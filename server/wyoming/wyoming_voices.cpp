@@ -23,20 +23,20 @@ nlohmann::json voice_json(const std::string& name, const std::string& descriptio
           {"speakers", nullptr}};
 }
 
-nlohmann::json voices_json(TransportCore& core) {
+nlohmann::json voices_json(const Catalog& catalog) {
   nlohmann::json voices = nlohmann::json::array();
-  for (const ModelInfo& m : core.models()) {
+  for (const ModelInfo& m : catalog.models) {
     const std::string kind = std::string(variant_name(m.variant)) +
                              (m.pattern_model ? ", pattern model: noise, not speech" : "");
     voices.push_back(voice_json(m.name, m.name + " built-in voice (" + kind + ")", m));
-    for (const VoiceInfo& v : core.list_voices(m.name))
+    for (const VoiceInfo& v : catalog.voices_of(m.name))
       voices.push_back(voice_json(m.name + "/" + v.name, v.name + " on " + m.name, m));
   }
   return voices;
 }
 
-bool is_model(TransportCore& core, const std::string& name) {
-  for (const ModelInfo& m : core.models())
+bool is_model(const Catalog& catalog, const std::string& name) {
+  for (const ModelInfo& m : catalog.models)
     if (m.name == name) return true;
   return false;
 }
@@ -48,9 +48,9 @@ std::string lower(std::string text) {
 
 // "en-US", "pt_BR" -> the model's "en", "pt" when it has no exact match; English-only models
 // take no language.
-std::string language_for(TransportCore& core, const std::string& model, std::string language) {
+std::string language_for(const Catalog& catalog, const std::string& model, std::string language) {
   language = lower(language);
-  for (const ModelInfo& m : core.models()) {
+  for (const ModelInfo& m : catalog.models) {
     if (m.name != model) continue;
     if (m.languages.empty()) return "";
     auto has = [&](const std::string& code) {
@@ -71,13 +71,18 @@ std::string string_field(const nlohmann::json& object, const char* key) {
 
 }  // namespace
 
-nlohmann::json info_data(TransportCore& core) {
+Catalog catalog_of(TransportCore& core) {
+  return {core.models(), [&core](const std::string& model) { return core.list_voices(model); },
+          [&core](const std::string& requested) { return core.resolve_model(requested); }};
+}
+
+nlohmann::json info_data(const Catalog& catalog) {
   nlohmann::json program = {{"name", "chatterboxd"},
                             {"description", "Chatterbox text to speech (chatterboxd)"},
                             {"attribution", kAttribution},
                             {"installed", true},
                             {"version", kVersion},
-                            {"voices", voices_json(core)},
+                            {"voices", voices_json(catalog)},
                             {"supports_synthesize_streaming", true}};
   return {{"asr", nlohmann::json::array()},    {"tts", {program}},
           {"handle", nlohmann::json::array()}, {"intent", nlohmann::json::array()},
@@ -85,23 +90,23 @@ nlohmann::json info_data(TransportCore& core) {
           {"snd", nlohmann::json::array()}};
 }
 
-nlohmann::json voice_fields(TransportCore& core, const nlohmann::json& voice) {
+nlohmann::json voice_fields(const Catalog& catalog, const nlohmann::json& voice) {
   const std::string name = string_field(voice, "name");
   std::string model, voice_name;
   if (const size_t slash = name.find('/'); slash != std::string::npos) {
     model = name.substr(0, slash);
     voice_name = name.substr(slash + 1);
-  } else if (is_model(core, name)) {
+  } else if (is_model(catalog, name)) {
     model = name;
   } else {
     voice_name = name;
   }
-  model = core.resolve_model(model);  // 404 with the valid names
+  model = catalog.resolve_model(model);  // 404 with the valid names
   nlohmann::json fields = {{"model", model}};
   if (!voice_name.empty()) fields["voice"] = voice_name;
   const std::string language = string_field(voice, "language");
   if (!language.empty()) {
-    const std::string code = language_for(core, model, language);
+    const std::string code = language_for(catalog, model, language);
     if (!code.empty()) fields["language"] = code;
   }
   return fields;

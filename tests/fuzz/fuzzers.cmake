@@ -13,7 +13,7 @@ set(FUZZ_CODE
   engine/common/error.cpp engine/common/file_system.cpp engine/common/variant.cpp
   engine/log/log.cpp
   engine/io/safetensors_header.cpp engine/io/safetensors.cpp engine/io/mapped_file.cpp
-  engine/io/atomic_file.cpp engine/io/torch_archive.cpp
+  engine/io/atomic_file.cpp engine/io/torch_archive.cpp engine/io/pickle_bounds.cpp
   engine/dsp/audio_file.cpp
   engine/pipeline/conditionals_file.cpp
   server/request_fields.cpp server/speech_request.cpp server/api_error.cpp server/base64.cpp
@@ -44,10 +44,7 @@ target_precompile_headers(chatterbox_fuzz_code PRIVATE <torch/torch.h>)
 set(FUZZ_NO_LEAK_CHECK audio_upload torch_archive)
 
 add_custom_target(fuzzers)
-foreach(spec ${FUZZ_TARGETS})
-  string(REPLACE ":" ";" spec ${spec})
-  list(GET spec 0 name)
-  list(GET spec 1 max_len)
+foreach(name ${FUZZ_NAMES})
   add_executable(${name}_fuzzer ${FUZZ_DIR}/${name}_fuzz.cpp)
   target_link_libraries(${name}_fuzzer PRIVATE chatterbox_fuzz_code)
   # Compiled like chatterbox_fuzz_code (libFuzzer's -fsanitize=fuzzer matters at the link), so
@@ -64,7 +61,7 @@ foreach(spec ${FUZZ_TARGETS})
   file(MAKE_DIRECTORY ${work} ${artifacts})
   add_test(NAME fuzz.${name}
            COMMAND ${CMAKE_SOURCE_DIR}/tests/fuzz/run-fuzzer.sh $<TARGET_FILE:${name}_fuzzer>
-                   ${CHATTERBOX_FUZZ_SECONDS} ${max_len} ${artifacts} ${work} ${FUZZ_DIR}/corpus/${name})
+                   ${CHATTERBOX_FUZZ_SECONDS} ${FUZZ_MAX_LEN_${name}} ${artifacts} ${work} ${FUZZ_DIR}/corpus/${name})
   set_tests_properties(fuzz.${name} PROPERTIES LABELS fuzz TIMEOUT ${fuzz_timeout})
   if(name IN_LIST FUZZ_NO_LEAK_CHECK)
     set_property(TEST fuzz.${name} PROPERTY ENVIRONMENT

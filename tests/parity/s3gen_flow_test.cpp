@@ -1,5 +1,5 @@
 // S3Gen flow (encoder + CFM decoder) against the reference's flow_inference on pattern weights,
-// with the reference's recorded noise injected.
+// with the reference's recorded noise injected; on CUDA also with the estimator in bfloat16.
 
 #include <gtest/gtest.h>
 
@@ -8,6 +8,7 @@
 
 #include "engine/io/param_layout.h"
 #include "engine/models/s3gen/flow.h"
+#include "engine/pipeline/precision.h"
 #include "tests/support/golden.h"
 #include "tests/support/recorded_draws.h"
 
@@ -37,6 +38,10 @@ FlowNoise recorded_noise(const testing::Golden& golden) {
   return noise;
 }
 
+// The CFM estimator in reduced precision (bfloat16 on CUDA, as Precision::kAuto runs it) against
+// the float32 golden mel, max |diff|; measured on an H200.
+constexpr double kReducedMelBound = 1.0;
+
 void expect_reference_mel(const std::string& golden_name, bool meanflow, int64_t steps) {
   auto golden = testing::load_golden(golden_name);
   auto flow = load_pattern_flow(golden_name, meanflow);
@@ -46,12 +51,29 @@ void expect_reference_mel(const std::string& golden_name, bool meanflow, int64_t
 
   auto tokens = golden["speech_tokens"];
   auto prompt = golden["ref_prompt_token"];
-  auto mel = flow.inference(tokens, torch::tensor({tokens.size(1)}), prompt,
-                            torch::tensor({prompt.size(1)}), golden["ref_prompt_feat"],
-                            golden["ref_embedding"], steps, noise);
+  auto mel_of = [&] {
+    return flow.inference(tokens, torch::tensor({tokens.size(1)}), prompt,
+                          torch::tensor({prompt.size(1)}), golden["ref_prompt_feat"],
+                          golden["ref_embedding"], steps, noise);
+  };
+  auto mel = mel_of();
   EXPECT_TENSORS_CLOSE(mel, golden["mel"], 1e-4);
   std::cout << golden_name << " mel: max |diff| = " << testing::max_abs_diff(mel, golden["mel"])
             << "\n";
+
+  const auto reduced =
+      pipeline::flow_estimator_dtype(pipeline::Precision::kAuto, testing::test_device());
+  if (reduced == torch::kFloat32) return;  // the CPU: float32 is the only path, checked above
+  flow.set_estimator_dtype(reduced);
+  ASSERT_EQ(flow.estimator_dtype(), reduced);
+  auto reduced_mel = mel_of();
+  ASSERT_EQ(reduced_mel.scalar_type(), torch::kFloat32);
+  const double diff = testing::max_abs_diff(reduced_mel, golden["mel"]);
+  std::cout << golden_name << " mel, estimator in " << c10::toString(reduced)
+            << ": max |diff| = " << diff << " (largest |mel| "
+            << golden["mel"].abs().max().item<double>() << ", mean |diff| "
+            << (reduced_mel.cpu() - golden["mel"]).abs().mean().item<double>() << ")\n";
+  EXPECT_LE(diff, kReducedMelBound);
 }
 
 TEST(S3GenFlow, BaseMelMatchesReference) {

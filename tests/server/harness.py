@@ -170,6 +170,11 @@ class Server:
             if not self.log.closed:
                 self.log.close()
 
+    def stop_cleanly(self):
+        """SIGTERM, then an exit status of 0 (a test class's end): the log's tail otherwise."""
+        code = self.stop()
+        assert code == 0, f"chatterboxd exited {code}:\n{self.log_text()[-5000:]}"
+
     def log_text(self):
         if not self.log.closed:
             self.log.flush()

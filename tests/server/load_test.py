@@ -47,10 +47,7 @@ class LoadTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        code = cls.server.stop()
-        if code != 0:
-            print(cls.server.log_text())
-        assert code == 0, f"chatterboxd exited {code}"
+        cls.server.stop_cleanly()
 
     def load(self, *args, transport="http"):
         rc, report, output = self.server.load(*args, transport=transport)

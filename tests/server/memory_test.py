@@ -33,7 +33,7 @@ class MemoryTest(unittest.TestCase):
             self.assertTrue(server.wait_idle())
             self.assertEqual(server.call("GET", "/health")[0], 200)
         finally:
-            self.assertEqual(server.stop(), 0, server.log_text()[-3000:])
+            server.stop_cleanly()
 
     def requests(self, server, count, seed):
         """`count` short requests, three in four over REST (a tenth of them hanging up

@@ -49,10 +49,7 @@ class TransportsTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        code = cls.server.stop()
-        if code != 0:
-            print(cls.server.log_text())
-        assert code == 0, f"chatterboxd exited {code}"
+        cls.server.stop_cleanly()
 
     @classmethod
     def cli(cls, *args, key=KEY, stdout=subprocess.PIPE):

@@ -35,10 +35,7 @@ class WebBrowserTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.browser.close()
-        code = cls.server.stop()
-        if code != 0:
-            print(cls.server.log_text())
-        assert code == 0, f"chatterboxd exited {code}"
+        cls.server.stop_cleanly()
 
     def setUp(self):
         self.started = time.monotonic()

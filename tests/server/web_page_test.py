@@ -27,8 +27,7 @@ class WebPageTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.server.wait_ready()  # a clean exit, not a stop in the middle of loading
-        code = cls.server.stop()
-        assert code == 0, f"chatterboxd exited {code}:\n{cls.server.log_text()}"
+        cls.server.stop_cleanly()
 
     def get(self, path):
         return self.server.call("GET", path, auth=False)

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <caffe2/serialize/inline_container.h>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -89,6 +91,99 @@ TEST(TorchArchive, CorruptOrMissingFilesGiveTypedErrorsNamingTheFile) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::kNotFound);
   }
+}
+
+// A pickle written opcode by opcode, for archives a pickler would never write.
+class Pickle {
+ public:
+  Pickle() { bytes_ = "\x80\x02"; }  // PROTO 2
+  Pickle& op(const std::string& code) {
+    bytes_ += code;
+    return *this;
+  }
+  Pickle& global(const std::string& module, const std::string& name) {
+    return op("c" + module + "\n" + name + "\n");
+  }
+  Pickle& text(const std::string& value) {
+    return op("X").op(little_endian(value.size(), 4)).op(value);
+  }
+  Pickle& int2(uint32_t value) { return op("M").op(little_endian(value, 2)); }
+  Pickle& long_binput(uint32_t index) { return op("r").op(little_endian(index, 4)); }
+  // _rebuild_tensor_v2 of a 1-D float tensor of `numel` over storage "0" claiming `numel`.
+  Pickle& float_tensor(uint32_t numel) {
+    global("torch._utils", "_rebuild_tensor_v2").op("((");
+    text("storage").global("torch", "FloatStorage").text("0").text("cpu").int2(numel);
+    op("tQ").op("K\x00").op("(").int2(numel).op("t").op("(K\x01t").op("\x89");
+    return global("collections", "OrderedDict").op(")Rt").op("R");
+  }
+  std::string done() const { return bytes_ + "."; }  // STOP
+  std::string bytes() const { return bytes_; }
+
+ private:
+  static std::string little_endian(uint64_t value, int width) {
+    std::string out;
+    for (int i = 0; i < width; ++i) out += static_cast<char>((value >> (8 * i)) & 0xff);
+    return out;
+  }
+  std::string bytes_;
+};
+
+// A torch.save archive holding `pickle` and one storage record "0" of `storage` bytes.
+std::string write_archive(testing::TempDir& dir, const std::string& name, const std::string& pickle,
+                          const std::string& storage) {
+  const std::string path = dir.file(name);
+  caffe2::serialize::PyTorchStreamWriter writer(path);
+  writer.writeRecord("data.pkl", pickle.data(), pickle.size());
+  writer.writeRecord("data/0", storage.data(), storage.size());
+  writer.writeEndOfFile();
+  return path;
+}
+
+ErrorCode read_error(const std::string& path, const std::string& expected) {
+  try {
+    io::read_torch_archive(path);
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    return e.code();
+  }
+  ADD_FAILURE() << path << " was read";
+  return ErrorCode::kInternal;
+}
+
+TEST(TorchArchive, AStorageRecordIsReadAsItsPickleDescribesIt) {
+  testing::TempDir dir;
+  const float values[4] = {1.5f, -2.f, 3.f, 0.25f};
+  const std::string storage(reinterpret_cast<const char*>(values), sizeof values);
+  const auto value = io::read_torch_archive(
+      write_archive(dir, "four.pt", Pickle().float_tensor(4).done(), storage));
+  ASSERT_TRUE(value.isTensor());
+  EXPECT_TRUE(torch::equal(value.toTensor(), torch::tensor({1.5f, -2.f, 3.f, 0.25f})));
+}
+
+TEST(TorchArchive, AStorageClaimingMoreThanItsRecordIsCorrupt) {
+  // 16384 floats over a record of 16 bytes: the tensor would read 64 KB past its buffer.
+  testing::TempDir dir;
+  const auto path =
+      write_archive(dir, "claims.pt", Pickle().float_tensor(16384).done(), std::string(16, '\0'));
+  EXPECT_EQ(read_error(path, "claims 65536 bytes, its record holds 16"), ErrorCode::kCorruptData);
+}
+
+TEST(TorchArchive, PickleNumbersBeyondTheStreamAreCorruptBeforeAnythingIsAllocated) {
+  // A memo index of 1.26e9 made libtorch's unpickler size its memo table at 20 GB (a fuzzer's
+  // find); a 4 GB string length would allocate the string first.
+  testing::TempDir dir;
+  const std::string storage(16, '\0');
+  const auto memo =
+      write_archive(dir, "memo.pt", Pickle().op("}").long_binput(1258907671).done(), storage);
+  EXPECT_EQ(read_error(memo, "a memo index of 1258907671"), ErrorCode::kCorruptData);
+  const auto length =
+      write_archive(dir, "length.pt", Pickle().op("X\xff\xff\xff\xff").done(), storage);
+  EXPECT_EQ(read_error(length, "an argument of 4294967295 bytes"), ErrorCode::kCorruptData);
+  const auto unended = write_archive(dir, "unended.pt", Pickle().op("}").bytes(), storage);
+  EXPECT_EQ(read_error(unended, "no STOP opcode"), ErrorCode::kCorruptData);
+  const auto unknown = write_archive(dir, "unknown.pt", Pickle().op("\xfe").done(), storage);
+  EXPECT_EQ(read_error(unknown, "an unknown opcode 254"), ErrorCode::kCorruptData);
 }
 
 }  // namespace

@@ -194,6 +194,14 @@ void Flow::to(const torch::Device& device) {
   model_->to(device);
 }
 
+void Flow::set_estimator_dtype(torch::ScalarType dtype) {
+  model_->decoder->estimator()->to(dtype);
+}
+
+torch::ScalarType Flow::estimator_dtype() const {
+  return model_->decoder->estimator()->parameters().front().scalar_type();
+}
+
 torch::Tensor Flow::generated_lengths(const FlowInputs& inputs) {
   auto b = layout_of(inputs, torch::TensorOptions(torch::kFloat32).device(inputs.tokens.device()));
   return decoded_mel_lengths(b.prompt_token_lens + b.token_lens, inputs.finalize) -

@@ -68,6 +68,10 @@ class Flow {
   int64_t default_steps() const { return meanflow() ? 2 : 10; }
   // Moves the weights (e.g. to a GPU); inputs must then live on the same device.
   void to(const torch::Device& device);
+  // The dtype the CFM estimator computes in (float32 unless set; the encoder, the Euler
+  // integration and the output stay float32).
+  void set_estimator_dtype(torch::ScalarType dtype);
+  torch::ScalarType estimator_dtype() const;
   FlowModel& model() { return model_; }
 
   // Returns the generated mel (B, 80, max_i Tg_i), Tg_i = 2 (Tp_i + N_i) - Tm_i (6 fewer when

@@ -43,6 +43,9 @@ class S3Gen {
   void place_flow(const torch::Device& device);
   void place_hift(const torch::Device& device);
   void place_reference(const torch::Device& device);  // S3Tokenizer and CAMPPlus
+  // The flow's CFM estimator in reduced precision (Flow::set_estimator_dtype).
+  void set_flow_estimator_dtype(torch::ScalarType dtype) { flow_.set_estimator_dtype(dtype); }
+  torch::ScalarType flow_estimator_dtype() const { return flow_.estimator_dtype(); }
   torch::Device device() const { return device_; }
   torch::Device hift_device() const { return hift_device_; }
   torch::Device reference_device() const { return reference_device_; }

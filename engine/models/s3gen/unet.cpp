@@ -76,9 +76,11 @@ ConditionalUnetImpl::ConditionalUnetImpl(bool meanflow) : meanflow_(meanflow) {
 }
 
 torch::Tensor ConditionalUnetImpl::time_embedding(const torch::Tensor& t, const torch::Tensor& r) {
+  // Reduced precision would round t (bfloat16 keeps 8 bits) before its 1000x angles.
+  const auto dtype = time_linear_1_->weight.scalar_type();
   auto mlp = [&](const torch::Tensor& time) {
-    return time_linear_2_(
-        torch::silu(time_linear_1_(sinusoidal_time_embedding(time, kInChannels))));
+    auto angles = sinusoidal_time_embedding(time, kInChannels).to(dtype);
+    return time_linear_2_(torch::silu(time_linear_1_(angles)));
   };
   auto temb = mlp(t);
   if (!meanflow_) return temb;
@@ -90,11 +92,20 @@ torch::Tensor ConditionalUnetImpl::forward(const torch::Tensor& x, const torch::
                                            const torch::Tensor& mu, const torch::Tensor& t,
                                            const torch::Tensor& spks, const torch::Tensor& cond,
                                            const torch::Tensor& r) {
+  const auto dtype = time_linear_1_->weight.scalar_type();
   auto temb = time_embedding(t, r);
   auto spk_frames = spks.unsqueeze(-1).expand({spks.size(0), spks.size(1), x.size(2)});
-  auto h = torch::cat({x, mu, spk_frames, cond}, 1);
-  auto key_bias = (1.0 - mask) * kMaskedBias;  // (B,1,T)
+  auto h = torch::cat({x, mu, spk_frames, cond}, 1).to(dtype);
+  auto key_bias = ((1.0 - mask) * kMaskedBias).to(dtype);  // (B,1,T)
+  // float16 ends at 65504: -1e10 would be -inf, and a row of padding all -inf softmaxes to NaN.
+  if (dtype == torch::kFloat16) key_bias = key_bias.clamp_min(-65504.0);
+  const auto mask_in = mask.to(dtype);
+  return forward_levels(h, mask_in, key_bias, temb).to(x.scalar_type());
+}
 
+torch::Tensor ConditionalUnetImpl::forward_levels(torch::Tensor h, const torch::Tensor& mask,
+                                                  const torch::Tensor& key_bias,
+                                                  const torch::Tensor& temb) {
   h = down_(h, mask, key_bias, temb);
   auto skip = h;
   h = down_->resample(h, mask);

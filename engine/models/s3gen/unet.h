@@ -37,7 +37,9 @@ class ConditionalUnetImpl : public torch::nn::Module {
   explicit ConditionalUnetImpl(bool meanflow);
 
   // x, mu, cond (B,80,T); mask (B,1,T) float; spks (B,80); t (B,) or (1,) flow time; r the
-  // meanflow end time (same shape as t), required iff meanflow. Returns (B,80,T) * mask.
+  // meanflow end time (same shape as t), required iff meanflow. Returns (B,80,T) * mask in x's
+  // dtype. Computes in its weights' dtype (float32, or reduced: the module moved with to(dtype)),
+  // except the sinusoidal time embedding, which stays in t's float32.
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask, const torch::Tensor& mu,
                         const torch::Tensor& t, const torch::Tensor& spks,
                         const torch::Tensor& cond, const torch::Tensor& r = {});
@@ -46,6 +48,9 @@ class ConditionalUnetImpl : public torch::nn::Module {
 
  private:
   torch::Tensor time_embedding(const torch::Tensor& t, const torch::Tensor& r);
+  // The U-Net proper on the concatenated input h (B,320,T), all in the weights' dtype.
+  torch::Tensor forward_levels(torch::Tensor h, const torch::Tensor& mask,
+                               const torch::Tensor& key_bias, const torch::Tensor& temb);
 
   bool meanflow_;
   torch::nn::Linear time_linear_1_{nullptr}, time_linear_2_{nullptr};
