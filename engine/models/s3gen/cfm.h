@@ -36,6 +36,7 @@ class CausalCfmImpl : public torch::nn::Module {
 
   bool meanflow() const { return estimator_->meanflow(); }
   ConditionalUnet& estimator() { return estimator_; }
+  const ConditionalUnet& estimator() const { return estimator_; }
 
  private:
   torch::Tensor solve_with_guidance(const CfmInputs& in, const torch::Tensor& times);
