@@ -39,8 +39,9 @@ FlowNoise recorded_noise(const testing::Golden& golden) {
 }
 
 // The CFM estimator in reduced precision (bfloat16 on CUDA, as Precision::kAuto runs it) against
-// the float32 golden mel, max |diff|; measured on an H200.
-constexpr double kReducedMelBound = 1.0;
+// the float32 golden mel, max |diff|. Measured on an H200: 0.044 base (10 steps), 0.026 meanflow
+// (2 steps), mean |diff| 0.010 / 0.005, with mels up to 4.0 / 4.4 in magnitude.
+constexpr double kReducedMelBound = 0.1;
 
 void expect_reference_mel(const std::string& golden_name, bool meanflow, int64_t steps) {
   auto golden = testing::load_golden(golden_name);

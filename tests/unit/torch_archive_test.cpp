@@ -107,13 +107,14 @@ class Pickle {
   Pickle& text(const std::string& value) {
     return op("X").op(little_endian(value.size(), 4)).op(value);
   }
+  Pickle& int1(uint8_t value) { return op("K").op(little_endian(value, 1)); }  // may be 0
   Pickle& int2(uint32_t value) { return op("M").op(little_endian(value, 2)); }
   Pickle& long_binput(uint32_t index) { return op("r").op(little_endian(index, 4)); }
   // _rebuild_tensor_v2 of a 1-D float tensor of `numel` over storage "0" claiming `numel`.
   Pickle& float_tensor(uint32_t numel) {
     global("torch._utils", "_rebuild_tensor_v2").op("((");
     text("storage").global("torch", "FloatStorage").text("0").text("cpu").int2(numel);
-    op("tQ").op("K\x00").op("(").int2(numel).op("t").op("(K\x01t").op("\x89");
+    op("tQ").int1(0).op("(").int2(numel).op("t(").int1(1).op("t\x89");  // offset, size, stride
     return global("collections", "OrderedDict").op(")Rt").op("R");
   }
   std::string done() const { return bytes_ + "."; }  // STOP
