@@ -84,19 +84,35 @@ void log_settled(const std::vector<runtime::InstanceStatus>& instances) {
   }
 }
 
-// Health per model name, for "" and for "liveness" (no engine loop stuck), from the registry;
-// logs the moment everything is ready.
+#ifdef CHATTERBOX_WITH_GRPC
+// gRPC health per model name, for "" (the whole server) and for "liveness" (no engine loop
+// stuck): the same answers as HTTP's /ready and /live, read from the same state.
+bool grpc_serving(TransportCore& core, const std::string& service) {
+  if (service.empty()) return core.ready();
+  if (service == "liveness")
+    return stalled_engines(core.registry().status(), kLivenessStallSeconds).empty();
+  return core.registry().ready(service) && !core.draining();
+}
+#endif
+
+// Makes every service known to gRPC health (which then follows grpc_serving) and wakes its
+// watches on each look; logs the moment everything is ready.
 class ReadinessWatch {
  public:
-  ReadinessWatch(TransportCore& core, Transports& t) : core_(core), t_(t) {}
+  ReadinessWatch(TransportCore& core, Transports& t) : core_(core), t_(t) {
+#ifdef CHATTERBOX_WITH_GRPC
+    if (t_.grpc)
+      t_.grpc->health().follow(
+          [&core](const std::string& service) { return grpc_serving(core, service); });
+#endif
+  }
   void update(const std::vector<runtime::InstanceStatus>& instances, bool ready) {
 #ifdef CHATTERBOX_WITH_GRPC
     if (t_.grpc) {
-      for (const auto& name : core_.registry().model_names())
-        t_.grpc->health().set_status(name, core_.registry().ready(name) && !core_.draining());
-      t_.grpc->health().set_status("", ready);
-      t_.grpc->health().set_status("liveness",
-                                   stalled_engines(instances, kLivenessStallSeconds).empty());
+      std::vector<std::string> services = core_.registry().model_names();
+      services.insert(services.end(), {"", "liveness"});
+      for (const auto& service : services)
+        t_.grpc->health().set_status(service, grpc_serving(core_, service));
     }
 #endif
     if (ready && !announced_) {

@@ -1,6 +1,7 @@
 #include "server/grpc/health_service.h"
 
 #include <chrono>
+#include <utility>
 
 namespace chatterbox::server {
 
@@ -27,6 +28,14 @@ void HealthService::set_all(bool serving) {
   changed_.notify_all();
 }
 
+void HealthService::follow(Source source) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    source_ = std::move(source);
+  }
+  changed_.notify_all();
+}
+
 void HealthService::shutdown() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -38,8 +47,8 @@ void HealthService::shutdown() {
 HealthService::ServingStatus HealthService::status_locked(const std::string& service) const {
   auto it = serving_.find(service);
   if (it == serving_.end()) return HealthCheckResponse::SERVICE_UNKNOWN;
-  return it->second && !shut_down_ ? HealthCheckResponse::SERVING
-                                   : HealthCheckResponse::NOT_SERVING;
+  const bool serving = source_ ? source_(service) : it->second;
+  return serving && !shut_down_ ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING;
 }
 
 HealthService::ServingStatus HealthService::status(const std::string& service) const {

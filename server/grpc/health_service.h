@@ -8,6 +8,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -19,6 +20,9 @@ namespace chatterbox::server {
 class HealthService final : public grpc::health::v1::Health::Service {
  public:
   using ServingStatus = grpc::health::v1::HealthCheckResponse::ServingStatus;
+  // Whether a known service serves now, asked at every Check and Watch look, so that gRPC
+  // health never lags what the server's other transports answer from the same state.
+  using Source = std::function<bool(const std::string& service)>;
 
   // "" starts NOT_SERVING: the server is not ready until its models are warm.
   HealthService();
@@ -26,6 +30,9 @@ class HealthService final : public grpc::health::v1::Health::Service {
   void set_status(const std::string& service, bool serving);
   // Every known service, "" included.
   void set_all(bool serving);
+  // From now on a known service's status is source's answer; set_status then only makes a
+  // service known and wakes watches.
+  void follow(Source source);
   // Everything NOT_SERVING from now on, whatever is set later; open watches end.
   void shutdown();
   // nullopt-like: SERVICE_UNKNOWN when the service was never set.
@@ -44,6 +51,7 @@ class HealthService final : public grpc::health::v1::Health::Service {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::map<std::string, bool> serving_;
+  Source source_;
   bool shut_down_ = false;
 };
 

@@ -77,7 +77,7 @@ ConditionalUnetImpl::ConditionalUnetImpl(bool meanflow) : meanflow_(meanflow) {
 
 torch::Tensor ConditionalUnetImpl::time_embedding(const torch::Tensor& t, const torch::Tensor& r) {
   // Reduced precision would round t (bfloat16 keeps 8 bits) before its 1000x angles.
-  const auto dtype = time_linear_1_->weight.scalar_type();
+  const auto dtype = this->dtype();
   auto mlp = [&](const torch::Tensor& time) {
     auto angles = sinusoidal_time_embedding(time, kInChannels).to(dtype);
     return time_linear_2_(torch::silu(time_linear_1_(angles)));
@@ -92,7 +92,7 @@ torch::Tensor ConditionalUnetImpl::forward(const torch::Tensor& x, const torch::
                                            const torch::Tensor& mu, const torch::Tensor& t,
                                            const torch::Tensor& spks, const torch::Tensor& cond,
                                            const torch::Tensor& r) {
-  const auto dtype = time_linear_1_->weight.scalar_type();
+  const auto dtype = this->dtype();
   auto temb = time_embedding(t, r);
   auto spk_frames = spks.unsqueeze(-1).expand({spks.size(0), spks.size(1), x.size(2)});
   auto h = torch::cat({x, mu, spk_frames, cond}, 1).to(dtype);

@@ -45,6 +45,8 @@ class ConditionalUnetImpl : public torch::nn::Module {
                         const torch::Tensor& cond, const torch::Tensor& r = {});
 
   bool meanflow() const { return meanflow_; }
+  // The weights' dtype, the one the estimator computes in (its input's dtype comes back).
+  torch::ScalarType dtype() const { return time_linear_1_->weight.scalar_type(); }
 
  private:
   torch::Tensor time_embedding(const torch::Tensor& t, const torch::Tensor& r);

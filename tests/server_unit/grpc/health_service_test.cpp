@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <thread>
 
@@ -105,6 +106,45 @@ TEST_F(HealthServiceTest, WatchEndsWhenTheClientCancels) {
   EXPECT_FALSE(reader->Read(&response));
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
   // The server-side watch notices within its poll interval; shutdown in TearDown must not hang.
+}
+
+// The server's readiness changes without anyone calling set_status in between: a followed
+// source is what Check and Watch answer, so gRPC never lags HTTP's /ready.
+TEST_F(HealthServiceTest, AFollowedSourceIsAnsweredAtOnce) {
+  std::atomic<bool> ready{false};
+  health_.set_status("chatterbox.turbo", false);
+  health_.follow([&ready](const std::string& service) {
+    return service == "chatterbox.turbo" && ready.load();
+  });
+  HealthCheckResponse::ServingStatus status;
+  ASSERT_TRUE(check("chatterbox.turbo", &status).ok());
+  EXPECT_EQ(status, HealthCheckResponse::NOT_SERVING);
+  ready = true;
+  ASSERT_TRUE(check("chatterbox.turbo", &status).ok());
+  EXPECT_EQ(status, HealthCheckResponse::SERVING) << "no set_status needed";
+  ASSERT_TRUE(check("", &status).ok());
+  EXPECT_EQ(status, HealthCheckResponse::NOT_SERVING) << "the source answers every service";
+  EXPECT_EQ(check("chatterbox.nano", &status).error_code(), grpc::StatusCode::NOT_FOUND)
+      << "a service stays unknown until it is set";
+
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  HealthCheckRequest request;
+  request.set_service("chatterbox.turbo");
+  auto reader = stub_->Watch(&context, request);
+  HealthCheckResponse response;
+  ASSERT_TRUE(reader->Read(&response));
+  EXPECT_EQ(response.status(), HealthCheckResponse::SERVING);
+  ready = false;  // nobody notifies: the watch's next look sees it
+  ASSERT_TRUE(reader->Read(&response));
+  EXPECT_EQ(response.status(), HealthCheckResponse::NOT_SERVING);
+
+  health_.shutdown();
+  ready = true;
+  ASSERT_TRUE(check("chatterbox.turbo", &status).ok());
+  EXPECT_EQ(status, HealthCheckResponse::NOT_SERVING) << "shutdown outranks the source";
+  EXPECT_FALSE(reader->Read(&response));
+  EXPECT_TRUE(reader->Finish().ok());
 }
 
 }  // namespace
