@@ -70,6 +70,9 @@ BENCHMARK_CAPTURE(BM_Synthesize, original, Variant::kOriginal)
 BENCHMARK_CAPTURE(BM_Synthesize, turbo, Variant::kTurbo)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Synthesize, nano, Variant::kNano)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_Synthesize, multilingual, Variant::kMultilingual)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();

@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
   try {
     log::set_level(global.log_level);
     runtime::configure_threads(global.threads);
-    if (const std::string warning = runtime::generic_blas_warning(); !warning.empty())
+    if (const std::string warning = runtime::blas_kernel_warning(); !warning.empty())
       log::warn(warning);
     runtime::set_allow_tf32(global.allow_tf32);
     runtime::set_deterministic_kernels(true);

@@ -85,11 +85,14 @@ void log_settled(const std::vector<runtime::InstanceStatus>& instances) {
 }
 
 #ifdef CHATTERBOX_WITH_GRPC
-// gRPC health per model name, for "" (the whole server) and for "liveness" (no engine loop
-// stuck): the same answers as HTTP's /ready and /live, read from the same state.
+// grpc.health.v1's services besides the model names.
+constexpr char kHealthServer[] = "";            // the server as a whole: /ready
+constexpr char kHealthLiveness[] = "liveness";  // no engine loop stuck: /live
+
+// gRPC health per service: the same answers as HTTP's /ready and /live, from the same state.
 bool grpc_serving(TransportCore& core, const std::string& service) {
-  if (service.empty()) return core.ready();
-  if (service == "liveness")
+  if (service == kHealthServer) return core.ready();
+  if (service == kHealthLiveness)
     return stalled_engines(core.registry().status(), kLivenessStallSeconds).empty();
   return core.registry().ready(service) && !core.draining();
 }
@@ -110,7 +113,7 @@ class ReadinessWatch {
 #ifdef CHATTERBOX_WITH_GRPC
     if (t_.grpc) {
       std::vector<std::string> services = core_.registry().model_names();
-      services.insert(services.end(), {"", "liveness"});
+      services.insert(services.end(), {kHealthServer, kHealthLiveness});
       for (const auto& service : services)
         t_.grpc->health().set_status(service, grpc_serving(core_, service));
     }

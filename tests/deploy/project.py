@@ -44,7 +44,8 @@ def metric_names():
 
 def health_services():
     """The grpc.health.v1 service names the server sets besides the model names."""
-    return set(re.findall(r'set_status\("([^"]*)"', read("server", "commands", "server_app.cpp")))
+    return set(re.findall(r'constexpr char kHealth\w*\[\] = "([^"]*)"',
+                          read("server", "commands", "server_app.cpp")))
 
 
 def http_get_routes():

@@ -199,7 +199,7 @@ void Flow::set_estimator_dtype(torch::ScalarType dtype) {
 }
 
 torch::ScalarType Flow::estimator_dtype() const {
-  return model_->decoder->estimator()->parameters().front().scalar_type();
+  return model_->decoder->estimator()->dtype();
 }
 
 torch::Tensor Flow::generated_lengths(const FlowInputs& inputs) {
