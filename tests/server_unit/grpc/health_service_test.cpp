@@ -40,6 +40,15 @@ class HealthServiceTest : public ::testing::Test {
     return s;
   }
 
+  // A Watch of `service` that gives up after 10 s.
+  std::unique_ptr<grpc::ClientReader<HealthCheckResponse>> watch(const std::string& service,
+                                                                 grpc::ClientContext& context) {
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    HealthCheckRequest request;
+    request.set_service(service);
+    return stub_->Watch(&context, request);
+  }
+
   HealthService health_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<Health::Stub> stub_;
@@ -71,10 +80,7 @@ TEST_F(HealthServiceTest, CheckFollowsTheStatusPerService) {
 
 TEST_F(HealthServiceTest, WatchSendsTheCurrentStatusThenEveryChange) {
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  HealthCheckRequest request;
-  request.set_service("chatterbox.turbo");
-  auto reader = stub_->Watch(&context, request);
+  auto reader = watch("chatterbox.turbo", context);
   HealthCheckResponse response;
   ASSERT_TRUE(reader->Read(&response));
   EXPECT_EQ(response.status(), HealthCheckResponse::SERVICE_UNKNOWN);
@@ -128,10 +134,7 @@ TEST_F(HealthServiceTest, AFollowedSourceIsAnsweredAtOnce) {
       << "a service stays unknown until it is set";
 
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  HealthCheckRequest request;
-  request.set_service("chatterbox.turbo");
-  auto reader = stub_->Watch(&context, request);
+  auto reader = watch("chatterbox.turbo", context);
   HealthCheckResponse response;
   ASSERT_TRUE(reader->Read(&response));
   EXPECT_EQ(response.status(), HealthCheckResponse::SERVING);
