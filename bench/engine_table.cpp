@@ -51,8 +51,10 @@ TableOptions parse(int argc, char** argv) {
     return true;
   });
   for (const auto& g : o.graphs)
-    if (g != "on" && g != "off")
-      fail(ErrorCode::kInvalidArgument, "engine: --graphs takes on, off or on,off");
+    if (g != "on" && g != "off" && g != "t3")
+      fail(ErrorCode::kInvalidArgument,
+           "engine: --graphs takes on (T3 step and flow estimator), t3 (the step only), off or a "
+           "list");
   for (const auto& a : o.audio_thread)
     if (a != "on" && a != "off" && a != "auto")
       fail(ErrorCode::kInvalidArgument, "engine: --audio-thread takes auto, on, off or a list");
@@ -87,7 +89,8 @@ int run_engine_table(int argc, char** argv) {
           options.max_slots = slots;
           options.max_len = o.max_len;
           options.max_queue = slots;
-          options.cuda_graphs = graphs == "on";
+          options.cuda_graphs = graphs != "off";
+          options.flow_graphs = graphs == "on";
           runtime::reset_peak_device_bytes(device());
           runtime::Engine engine(p, options, device().str());
           const Submit submit = [&](runtime::SynthesisRequest r) {

@@ -116,7 +116,8 @@ bool SpeechStream::chunk_ready() const {
 }
 
 std::vector<torch::Tensor> decode_next_chunks(const s3::S3Gen& s3gen,
-                                              const std::vector<SpeechStream*>& streams) {
+                                              const std::vector<SpeechStream*>& streams,
+                                              s3::EstimatorGraphs* graphs) {
   const int64_t batch = static_cast<int64_t>(streams.size());
   if (batch == 0) return {};
   for (const SpeechStream* s : streams) {
@@ -177,7 +178,7 @@ std::vector<torch::Tensor> decode_next_chunks(const s3::S3Gen& s3gen,
     }
     in.prompt_tokens = torch::cat(prompts, 0);
     in.embedding = torch::cat(embeddings, 0);
-    const torch::Tensor mel = s3gen.flow_chunk(in, noise).to(torch::kCPU);
+    const torch::Tensor mel = s3gen.flow_chunk(in, noise, 0, graphs).to(torch::kCPU);
     for (int64_t j = 0; j < b; ++j) {
       const SpeechStream& s = *streams[rows[j]];
       const int64_t generated = s3::kTokenMelRatio * (tp + plans[rows[j]].flow_tokens) -

@@ -75,7 +75,8 @@ class SpeechStream {
 
  private:
   friend std::vector<torch::Tensor> decode_next_chunks(const models::s3gen::S3Gen& s3gen,
-                                                       const std::vector<SpeechStream*>& streams);
+                                                       const std::vector<SpeechStream*>& streams,
+                                                       models::s3gen::EstimatorGraphs* graphs);
   struct Plan {
     bool final = false;
     int64_t token_end = 0;    // tokens whose audio this chunk completes
@@ -110,8 +111,9 @@ class SpeechStream {
 // Their flows run as one batch (two when final and continuing chunks mix); their vocoder calls
 // as one batch per context length (first chunks have none), final chunks, which have no filler
 // to keep batch padding away, one per length. Returns the new audio of each stream, (L_i,) float32
-// on the CPU at 24 kHz, in order.
+// on the CPU at 24 kHz, in order. With `graphs`, the flow's estimator replays through them.
 std::vector<torch::Tensor> decode_next_chunks(const models::s3gen::S3Gen& s3gen,
-                                              const std::vector<SpeechStream*>& streams);
+                                              const std::vector<SpeechStream*>& streams,
+                                              models::s3gen::EstimatorGraphs* graphs = nullptr);
 
 }  // namespace chatterbox::pipeline

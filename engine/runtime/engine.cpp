@@ -10,6 +10,7 @@
 
 #include "engine/common/error.h"
 #include "engine/log/log.h"
+#include "engine/models/s3gen/estimator_graphs.h"
 #include "engine/models/t3/t3_decoder.h"
 #include "engine/pipeline/speech_stream.h"
 #include "engine/runtime/audio_worker.h"
@@ -66,6 +67,14 @@ std::string make_request_id() {
   return buffer;
 }
 
+// The flow's CFM estimator as CUDA graphs, where asked and the flow runs on CUDA.
+std::unique_ptr<models::s3gen::EstimatorGraphs> flow_graphs(const pipeline::Pipeline& pipeline,
+                                                            const EngineOptions& options) {
+  const torch::Device device = pipeline.s3gen().device();
+  if (!options.flow_graphs || !models::ShapeGraphs::available(device)) return nullptr;
+  return std::make_unique<models::s3gen::EstimatorGraphs>(device);
+}
+
 std::exception_ptr error(ErrorCode code, const std::string& message) {
   return std::make_exception_ptr(Error(code, message));
 }
@@ -80,6 +89,7 @@ class Engine::Loop {
         options_(options),
         device_(std::move(device)),
         completed_(completed),
+        flow_graphs_(flow_graphs(pipeline, options)),
         audio_(pipeline.s3gen().device(),
                options.audio_thread.value_or(pipeline.s3gen().device().is_cuda())) {
     if (pipeline.t3()) {
@@ -404,7 +414,7 @@ class Engine::Loop {
     decode_started_ = Clock::now();
     const auto& s3gen = pipeline_.s3gen();
     audio_.start([this, &s3gen, streams] {
-      auto audio = pipeline::decode_next_chunks(s3gen, streams);
+      auto audio = pipeline::decode_next_chunks(s3gen, streams, flow_graphs_.get());
       // On the host here, so the loop never waits for this thread's device work.
       for (size_t i = 0; i < audio.size(); ++i)
         decoded_[i] = audio[i].to(torch::kCPU, torch::kFloat32).contiguous();
@@ -481,6 +491,7 @@ class Engine::Loop {
   std::string device_;
   std::atomic<int64_t>& completed_;
   std::unique_ptr<models::t3::T3Decoder> decoder_;
+  std::unique_ptr<models::s3gen::EstimatorGraphs> flow_graphs_;  // outlives audio_'s task
   AudioWorker audio_;
   std::vector<std::shared_ptr<EngineJob>> decoding_;  // the chunk group on audio_
   std::vector<torch::Tensor> decoded_;                // its audio, written by audio_'s task

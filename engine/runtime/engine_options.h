@@ -13,7 +13,10 @@ struct EngineOptions {
   int64_t max_chunk_tokens = 100;   // later chunks grow up to this
   int64_t max_text_chars = 0;       // text chunk limit (code points); 0: the variant's default
   int64_t max_request_chars = 20000;  // longer texts are refused
-  bool cuda_graphs = true;  // replay T3's decode step as CUDA graphs where the device has them
+  // Replay T3's decode step (cuda_graphs) and S3Gen's CFM estimator (flow_graphs) as CUDA graphs
+  // where the device has them.
+  bool cuda_graphs = true;
+  bool flow_graphs = true;
   // Decode S3Gen chunks on a thread (and CUDA stream) beside the T3 loop; unset: where S3Gen
   // runs on CUDA (a CPU's cores are busy with T3 already).
   std::optional<bool> audio_thread;

@@ -175,6 +175,46 @@ TEST(Engine, StaggeredRequestsKeepTheirAudio) {
   EXPECT_LE(max_diff(b_together.audio, b_alone.audio), 1e-4);
 }
 
+// CUDA graphs of T3's step and of the flow's estimator (EngineOptions::cuda_graphs, flow_graphs)
+// give the eager engine's tokens and audio while requests join and leave between replays (the
+// batch buckets change under the graphs), on CHATTERBOX_TEST_DEVICE. Float32, so the only
+// difference is the rounding of padded kernel shapes. Where the device has no CUDA graphs
+// (the CPU) the options are accepted and the engine runs eagerly.
+TEST(Engine, GraphsGiveTheAudioOfTheEagerEngine) {
+  const torch::Device device = testing::test_device();
+  pipeline::PipelineLoadOptions load;
+  load.device = device;
+  load.precision = pipeline::Precision::kFp32;
+  std::shared_ptr<const pipeline::Pipeline> on_device =
+      device.is_cpu() ? nano()
+                      : pipeline::Pipeline::load(testing::pattern_checkpoint_dir(Variant::kNano),
+                                                 Variant::kNano, load);
+  std::vector<SynthesisRequest> requests{request("Graphs, first of three.", 31, 30),
+                                         request("The second joins while the first speaks.", 32, 22),
+                                         request("Third, after the first.", 33, 16)};
+  auto run = [&](bool graphs) {
+    auto options = small_engine(2);
+    options.cuda_graphs = options.flow_graphs = graphs;
+    Engine engine(on_device, options, device.str());
+    auto first = engine.submit(requests[0]);
+    Result a;
+    auto chunk = first->next();  // the first request is speaking when the second arrives
+    EXPECT_TRUE(chunk.has_value());
+    a.audio = chunk->samples;
+    a.chunks.push_back(*chunk);
+    auto second = engine.submit(requests[1]);
+    a = drain(first, a);
+    auto third = engine.submit(requests[2]);
+    return std::vector<Result>{a, drain(second), drain(third)};
+  };
+  const auto eager = run(false), graphed = run(true);
+  for (size_t i = 0; i < requests.size(); ++i) {
+    EXPECT_EQ(graphed[i].record.speech_tokens, eager[i].record.speech_tokens) << "request " << i;
+    EXPECT_GE(graphed[i].chunks.size(), 2u) << "request " << i;
+    EXPECT_LE(max_diff(graphed[i].audio, eager[i].audio), 1e-4) << "request " << i;
+  }
+}
+
 TEST(Engine, AudioLeavesInChunksBeforeTheLastToken) {
   Engine engine(nano(), small_engine(1), "cpu");
   Result r = drain(engine.submit(request("Streaming, chunk by chunk.", 5, 30)));

@@ -237,7 +237,7 @@ TEST_P(T3DecoderTest, FixedShapesAndGraphReplayGiveTheExactStepsTokens) {
   };
   const auto exact = run(T3StepMode::kExact).first;
   EXPECT_EQ(run(T3StepMode::kBucketed).first, exact);
-  if (!StepGraphs::available(device)) {
+  if (!ShapeGraphs::available(device)) {
     EXPECT_THROW(T3Decoder(*model, 3, 120, T3StepMode::kGraphed), Error) << device;
     return;  // CUDA graphs exist only on CUDA devices: the replay half needs one
   }

@@ -7,6 +7,7 @@
 
 #include <torch/torch.h>
 
+#include "engine/models/s3gen/estimator_graphs.h"
 #include "engine/models/s3gen/unet.h"
 
 namespace chatterbox::models::s3gen {
@@ -31,16 +32,23 @@ class CausalCfmImpl : public torch::nn::Module {
 
   explicit CausalCfmImpl(bool meanflow);
 
-  // Runs `steps` Euler steps; returns the mel state x at t = 1, (B,80,T).
-  torch::Tensor forward(const CfmInputs& in, int64_t steps);
+  // Runs `steps` Euler steps; returns the mel state x at t = 1, (B,80,T). With `graphs`, the
+  // estimator runs through them (estimator_graphs.h).
+  torch::Tensor forward(const CfmInputs& in, int64_t steps, EstimatorGraphs* graphs = nullptr);
 
   bool meanflow() const { return estimator_->meanflow(); }
   ConditionalUnet& estimator() { return estimator_; }
   const ConditionalUnet& estimator() const { return estimator_; }
 
  private:
-  torch::Tensor solve_with_guidance(const CfmInputs& in, const torch::Tensor& times);
-  torch::Tensor solve_meanflow(const CfmInputs& in, const torch::Tensor& times);
+  torch::Tensor solve_with_guidance(const CfmInputs& in, const torch::Tensor& times,
+                                    EstimatorGraphs* graphs);
+  torch::Tensor solve_meanflow(const CfmInputs& in, const torch::Tensor& times,
+                               EstimatorGraphs* graphs);
+  torch::Tensor estimate(EstimatorGraphs* graphs, const torch::Tensor& x, const torch::Tensor& mask,
+                         const torch::Tensor& mu, const torch::Tensor& t,
+                         const torch::Tensor& spks, const torch::Tensor& cond,
+                         const torch::Tensor& r = {});
 
   ConditionalUnet estimator_{nullptr};
 };

@@ -209,7 +209,7 @@ torch::Tensor Flow::generated_lengths(const FlowInputs& inputs) {
 }
 
 torch::Tensor Flow::inference(const FlowInputs& inputs, int64_t n_timesteps,
-                              const FlowNoise& noise) const {
+                              const FlowNoise& noise, EstimatorGraphs* graphs) const {
   c10::InferenceMode inference_mode;
   auto& m = *model_.ptr();  // forward passes are stateless; the holder is const here
   const auto& weight = m.input_embedding->weight;
@@ -241,7 +241,7 @@ torch::Tensor Flow::inference(const FlowInputs& inputs, int64_t n_timesteps,
   cfm.cond = prompt_condition(b, frames, cfm.mu);
   cfm.z = start_noise(noise, meanflow(), mel_lens, b.token_lens, frames, cfm.mu.options());
 
-  auto feat = m.decoder(cfm, n_timesteps);
+  auto feat = m.decoder(cfm, n_timesteps, graphs);
   return generated_part(feat, b.prompt_feat_lens, gen_lens);
 }
 

@@ -75,9 +75,10 @@ class Flow {
   FlowModel& model() { return model_; }
 
   // Returns the generated mel (B, 80, max_i Tg_i), Tg_i = 2 (Tp_i + N_i) - Tm_i (6 fewer when
-  // not finalizing), zero beyond each row's length. Token ids must lie in [0, 6561).
-  torch::Tensor inference(const FlowInputs& inputs, int64_t n_timesteps,
-                          const FlowNoise& noise) const;
+  // not finalizing), zero beyond each row's length. Token ids must lie in [0, 6561). With
+  // `graphs` (on the flow's CUDA device), the CFM estimator replays through them.
+  torch::Tensor inference(const FlowInputs& inputs, int64_t n_timesteps, const FlowNoise& noise,
+                          EstimatorGraphs* graphs = nullptr) const;
   torch::Tensor inference(const torch::Tensor& tokens, const torch::Tensor& token_lens,
                           const torch::Tensor& prompt_token, const torch::Tensor& prompt_token_len,
                           const torch::Tensor& prompt_feat, const torch::Tensor& embedding,

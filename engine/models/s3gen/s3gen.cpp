@@ -129,7 +129,7 @@ torch::Tensor S3Gen::hift_inference(const torch::Tensor& mel, const S3GenNoise& 
 }
 
 torch::Tensor S3Gen::flow_chunk(const FlowInputs& inputs, const FlowNoise& noise,
-                                int64_t n_timesteps) const {
+                                int64_t n_timesteps, EstimatorGraphs* graphs) const {
   torch::NoGradGuard no_grad;
   FlowInputs moved = inputs;
   for (torch::Tensor* t :
@@ -139,7 +139,8 @@ torch::Tensor S3Gen::flow_chunk(const FlowInputs& inputs, const FlowNoise& noise
   FlowNoise moved_noise = noise;
   moved_noise.z = on(noise.z, device_);
   moved_noise.generated = on(noise.generated, device_);
-  return flow_.inference(moved, n_timesteps > 0 ? n_timesteps : flow_.default_steps(), moved_noise);
+  return flow_.inference(moved, n_timesteps > 0 ? n_timesteps : flow_.default_steps(), moved_noise,
+                         graphs);
 }
 
 HiftOutput S3Gen::hift_chunk(const torch::Tensor& mel, const HiftNoise& noise,

@@ -75,7 +75,7 @@ class S3Gen {
   // vocoder with its streaming inputs (cache_source, phase pin). Inputs may live anywhere;
   // outputs are on device().
   torch::Tensor flow_chunk(const FlowInputs& inputs, const FlowNoise& noise,
-                           int64_t n_timesteps = 0) const;
+                           int64_t n_timesteps = 0, EstimatorGraphs* graphs = nullptr) const;
   HiftOutput hift_chunk(const torch::Tensor& mel, const HiftNoise& noise,
                         const torch::Tensor& cache_source = {}) const;
 

@@ -28,7 +28,7 @@ int64_t token_limit(const T3Config& config, const T3GenerationOptions& options) 
 }  // namespace
 
 T3StepMode fastest_step_mode(const torch::Device& device) {
-  return StepGraphs::available(device) ? T3StepMode::kGraphed : T3StepMode::kExact;
+  return ShapeGraphs::available(device) ? T3StepMode::kGraphed : T3StepMode::kExact;
 }
 
 T3Decoder::T3Decoder(const T3Model& model, int64_t max_slots, int64_t max_len, T3StepMode mode,
@@ -47,7 +47,7 @@ T3Decoder::T3Decoder(const T3Model& model, int64_t max_slots, int64_t max_len, T
   if (key_block < 1) fail(ErrorCode::kInvalidArgument, "a T3 decoder's key block must be positive");
   seen_ = torch::zeros({max_slots, model.config().speech_vocab},
                        torch::TensorOptions().dtype(torch::kBool).device(model.device()));
-  if (mode == T3StepMode::kGraphed) graphs_ = std::make_unique<StepGraphs>(model.device());
+  if (mode == T3StepMode::kGraphed) graphs_ = std::make_unique<ShapeGraphs>(model.device());
 }
 
 int64_t T3Decoder::positions_needed(const T3DecodeRequest& request) const {
@@ -149,7 +149,7 @@ std::vector<T3SlotToken> T3Decoder::step() {
   } else {
     const int64_t keys = key_bucket(end);
     const auto bucketed = bucketed_step(keys);
-    logits = graphs_ ? graphs_->run(host, keys, bucketed) : bucketed(host.to(model_->device()));
+    logits = graphs_ ? graphs_->run({host.size(1), keys}, host, bucketed) : bucketed(host.to(model_->device()));
   }
   return sample(0, count, logits.narrow(0, 0, rows));
 }
@@ -161,7 +161,7 @@ void T3Decoder::capture_graphs() {
   for (int64_t count = 1;; count = std::min(2 * count, max_slots_)) {
     const auto inputs = torch::zeros({3, count * rows_per_request_}, torch::kLong);
     for (int64_t keys = key_bucket(1);; keys = key_bucket(keys + 1)) {
-      graphs_->run(inputs, keys, bucketed_step(keys));
+      graphs_->run({inputs.size(1), keys}, inputs, bucketed_step(keys));
       if (keys == cache_.capacity()) break;
     }
     if (count == max_slots_) break;
@@ -195,7 +195,7 @@ torch::Tensor T3Decoder::step_logits(const torch::Tensor& inputs, const KVCache:
   return model_->speech_logits(hidden.select(1, 0));
 }
 
-StepGraphs::Step T3Decoder::bucketed_step(int64_t key_length) {
+ShapeGraphs::Step T3Decoder::bucketed_step(int64_t key_length) {
   return [this, key_length](const torch::Tensor& inputs) {
     return step_logits(inputs, cache_.step_window(0, inputs[1], key_length, key_length));
   };

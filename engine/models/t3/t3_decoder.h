@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "engine/models/t3/kv_cache.h"
-#include "engine/models/t3/step_graphs.h"
+#include "engine/models/shape_graphs.h"
 #include "engine/models/t3/t3_model.h"
 #include "engine/sampling/row_sampler.h"
 
@@ -106,7 +106,7 @@ class T3Decoder {
   // Logits (rows, V) of one step over `window` from the inputs (3, rows) on the device.
   torch::Tensor step_logits(const torch::Tensor& inputs, const KVCache::Window& window);
   // The step over the first rows of the cache, its keys read up to key_length: fixed shapes.
-  StepGraphs::Step bucketed_step(int64_t key_length);
+  ShapeGraphs::Step bucketed_step(int64_t key_length);
   int64_t batch_bucket(int64_t count) const;
   int64_t key_bucket(int64_t end_position) const;
   void refresh_row_options();
@@ -114,7 +114,7 @@ class T3Decoder {
 
   const T3Model* model_;
   T3StepMode mode_;
-  std::unique_ptr<StepGraphs> graphs_;  // kGraphed
+  std::unique_ptr<ShapeGraphs> graphs_;  // kGraphed
   int64_t max_slots_;
   int64_t max_len_;
   int64_t key_block_;

@@ -1,4 +1,4 @@
-#include "engine/models/t3/step_graphs.h"
+#include "engine/models/shape_graphs.h"
 
 #include <map>
 #include <utility>
@@ -12,14 +12,13 @@
 #include <c10/cuda/CUDAStream.h>
 #endif
 
-namespace chatterbox::models::t3 {
+namespace chatterbox::models {
 
 #ifdef CHATTERBOX_WITH_CUDA
 
 namespace {
 
 struct Graph {
-  torch::Tensor input;
   torch::Tensor output;
   std::unique_ptr<at::cuda::CUDAGraph> graph;
 };
@@ -33,27 +32,28 @@ void order_after(const c10::cuda::CUDAStream& from, const c10::cuda::CUDAStream&
 
 }  // namespace
 
-struct StepGraphs::Impl {
+struct ShapeGraphs::Impl {
   explicit Impl(torch::Device on) : device(on) {}
 
   torch::Device device;
   at::cuda::MempoolId_t pool = at::cuda::graph_pool_handle();  // shared: graphs never overlap
-  std::map<std::pair<int64_t, int64_t>, Graph> graphs;
+  std::map<std::vector<int64_t>, Graph> graphs;
+  std::map<std::vector<int64_t>, torch::Tensor> inputs;  // run()'s
 
-  Graph capture(const torch::Tensor& inputs, const Step& step) {
+  // Captures on a side stream (capture needs a stream other than the default one).
+  Graph capture(const Body& body) {
     Graph g;
-    g.input = inputs.to(device).clone();
     const auto current = c10::cuda::getCurrentCUDAStream(device.index());
     const auto side = c10::cuda::getStreamFromPool(/*isHighPriority=*/false, device.index());
     order_after(current, side);
     {
       c10::cuda::CUDAStreamGuard on_side(side);
-      step(g.input);
+      body();
       g.graph = std::make_unique<at::cuda::CUDAGraph>();
       // Thread-local: other threads may keep using the device while this one captures.
       g.graph->capture_begin(pool, cudaStreamCaptureModeThreadLocal);
       try {
-        g.output = step(g.input);
+        g.output = body();
       } catch (...) {
         try {
           g.graph->capture_end();
@@ -68,55 +68,63 @@ struct StepGraphs::Impl {
   }
 };
 
-bool StepGraphs::available(const torch::Device& device) {
+bool ShapeGraphs::available(const torch::Device& device) {
   return device.is_cuda();
 }
 
-StepGraphs::StepGraphs(torch::Device device) : impl_(std::make_unique<Impl>(device)) {
+ShapeGraphs::ShapeGraphs(torch::Device device) : impl_(std::make_unique<Impl>(device)) {
   if (!available(device))
     fail(ErrorCode::kInvalidArgument, "CUDA graphs need a CUDA device, not " + device.str());
 }
 
-torch::Tensor StepGraphs::run(const torch::Tensor& inputs, int64_t key_length, const Step& step) {
-  const auto shape = std::make_pair(inputs.size(1), key_length);
+torch::Tensor ShapeGraphs::replay(const std::vector<int64_t>& shape, const Body& body) {
   auto found = impl_->graphs.find(shape);
-  if (found == impl_->graphs.end())
-    found = impl_->graphs.emplace(shape, impl_->capture(inputs, step)).first;
-  Graph& g = found->second;
-  g.input.copy_(inputs);
-  g.graph->replay();
-  return g.output;
+  if (found == impl_->graphs.end()) found = impl_->graphs.emplace(shape, impl_->capture(body)).first;
+  found->second.graph->replay();
+  return found->second.output;
 }
 
-int64_t StepGraphs::size() const {
+torch::Tensor ShapeGraphs::run(const std::vector<int64_t>& shape, const torch::Tensor& input,
+                               const Step& step) {
+  auto found = impl_->inputs.find(shape);
+  if (found == impl_->inputs.end())
+    found = impl_->inputs.emplace(shape, input.to(impl_->device).clone()).first;
+  const torch::Tensor& own = found->second;
+  own.copy_(input);
+  return replay(shape, [&] { return step(own); });
+}
+
+int64_t ShapeGraphs::size() const {
   return static_cast<int64_t>(impl_->graphs.size());
 }
 
 #else  // no CUDA in this libtorch
 
-struct StepGraphs::Impl {
-  explicit Impl(torch::Device) {}
-};
+struct ShapeGraphs::Impl {};
 
-bool StepGraphs::available(const torch::Device&) {
+bool ShapeGraphs::available(const torch::Device&) {
   return false;
 }
 
-StepGraphs::StepGraphs(torch::Device device) {
+ShapeGraphs::ShapeGraphs(torch::Device device) {
   fail(ErrorCode::kInvalidArgument,
        "CUDA graphs are not built into this libtorch (asked for " + device.str() + ")");
 }
 
-torch::Tensor StepGraphs::run(const torch::Tensor&, int64_t, const Step&) {
+torch::Tensor ShapeGraphs::replay(const std::vector<int64_t>&, const Body&) {
   fail(ErrorCode::kInternal, "CUDA graphs are not built into this libtorch");
 }
 
-int64_t StepGraphs::size() const {
+torch::Tensor ShapeGraphs::run(const std::vector<int64_t>&, const torch::Tensor&, const Step&) {
+  fail(ErrorCode::kInternal, "CUDA graphs are not built into this libtorch");
+}
+
+int64_t ShapeGraphs::size() const {
   return 0;
 }
 
 #endif
 
-StepGraphs::~StepGraphs() = default;
+ShapeGraphs::~ShapeGraphs() = default;
 
-}  // namespace chatterbox::models::t3
+}  // namespace chatterbox::models
