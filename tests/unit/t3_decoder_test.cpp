@@ -161,6 +161,21 @@ TEST_P(T3DecoderTest, RequestsTogetherGiveTheTokensTheyGiveAlone) {
     EXPECT_EQ(got[static_cast<int>(i)], alone(*model_, cs[i])) << "case " << i;
 }
 
+// Requests in a voice seen before copy its conditioning's keys and values (prefix_cache.h):
+// the same tokens as alone, whatever the cache held; a voice with the same lengths but other
+// values is not mistaken for it.
+TEST_P(T3DecoderTest, AVoicesConditioningIsComputedOnceAndKeepsTheTokens) {
+  const auto cs = cases(*model_, 5);
+  std::vector<Case> same_voice{cs[0], cs[4], cs[0], cs[4]};
+  same_voice[1].cond = cs[0].cond;  // case 4's text and options in case 0's voice
+  same_voice[2].seed = 77;
+  T3Decoder decoder(*model_, 4, 256);
+  auto got = together(decoder, same_voice, {0, 0, 4, 9});
+  for (size_t i = 0; i < same_voice.size(); ++i)
+    EXPECT_EQ(got[static_cast<int>(i)], alone(*model_, same_voice[i])) << "request " << i;
+  EXPECT_EQ(decoder.prefix_hits(), 2) << "requests 1 and 2 reuse request 0's voice";
+}
+
 TEST_P(T3DecoderTest, RequestsJoiningAndLeavingBetweenStepsKeepTheirTokens) {
   const auto cs = cases(*model_, 4);
   T3Decoder decoder(*model_, 3, 256);  // case 3 waits for a slot a finished case frees

@@ -124,6 +124,39 @@ std::pair<torch::Tensor, torch::Tensor> KVCache::write(int64_t layer, const torc
           rows_of(values).narrow(2, 0, window.key_length)};
 }
 
+int64_t KVPrefix::bytes() const {
+  int64_t total = 0;
+  for (size_t i = 0; i < keys.size(); ++i)
+    total += (keys[i].numel() + values[i].numel()) * static_cast<int64_t>(keys[i].element_size());
+  return total;
+}
+
+KVPrefix KVCache::read_prefix(int64_t first_row, int64_t rows, int64_t length) const {
+  if (first_row < 0 || first_row + rows > rows_ || length < 0 || length > capacity_)
+    fail(ErrorCode::kInternal, "KV cache prefix outside the cache");
+  KVPrefix prefix;
+  prefix.rows = rows;
+  prefix.length = length;
+  for (size_t i = 0; i < keys_.size(); ++i) {
+    prefix.keys.push_back(keys_[i].narrow(0, first_row, rows).narrow(2, 0, length).clone());
+    prefix.values.push_back(values_[i].narrow(0, first_row, rows).narrow(2, 0, length).clone());
+  }
+  return prefix;
+}
+
+void KVCache::write_prefix(int64_t first_row, const KVPrefix& prefix) {
+  if (first_row < 0 || first_row + prefix.rows > rows_ || prefix.length > capacity_ ||
+      prefix.keys.size() != keys_.size())
+    fail(ErrorCode::kInternal, "KV cache prefix does not fit the cache");
+  for (size_t i = 0; i < keys_.size(); ++i) {
+    keys_[i].narrow(0, first_row, prefix.rows).narrow(2, 0, prefix.length).copy_(prefix.keys[i]);
+    values_[i]
+        .narrow(0, first_row, prefix.rows)
+        .narrow(2, 0, prefix.length)
+        .copy_(prefix.values[i]);
+  }
+}
+
 void KVCache::copy_row(int64_t from, int64_t to, int64_t length) {
   if (from == to || length <= 0) return;
   for (size_t i = 0; i < keys_.size(); ++i) {

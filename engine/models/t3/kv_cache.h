@@ -14,6 +14,15 @@
 
 namespace chatterbox::models::t3 {
 
+// The keys and values of some rows over their first positions, per layer (rows, heads, length,
+// head_dim): what a request's conditioning leaves in the cache (prefix_cache.h).
+struct KVPrefix {
+  std::vector<torch::Tensor> keys, values;
+  int64_t rows = 0;
+  int64_t length = 0;
+  int64_t bytes() const;
+};
+
 // The rows one forward pass covers and where their new steps go.
 struct CacheSpan {
   int64_t first_row = 0;
@@ -65,6 +74,11 @@ class KVCache {
   // the keys and values of the span's rows over [0, key_length).
   std::pair<torch::Tensor, torch::Tensor> write(int64_t layer, const torch::Tensor& k,
                                                 const torch::Tensor& v, const Window& window);
+
+  // Copies of rows [first_row, first_row + rows) over positions [0, length).
+  KVPrefix read_prefix(int64_t first_row, int64_t rows, int64_t length) const;
+  // Puts `prefix` back at rows [first_row, first_row + prefix.rows), positions [0, length).
+  void write_prefix(int64_t first_row, const KVPrefix& prefix);
 
   // Copies the first `length` positions of row `from` to row `to` (slot compaction).
   void copy_row(int64_t from, int64_t to, int64_t length);

@@ -76,10 +76,11 @@ std::vector<T3SlotToken> T3Decoder::prefill(std::vector<T3DecodeRequest> request
                std::to_string(max_len_) + ": shorten the text or max_new_tokens");
   }
   std::vector<int64_t> slot_of;
-  std::map<int64_t, std::vector<size_t>> by_length;
+  // (prefill length, conditioning length) -> requests
+  std::map<std::pair<int64_t, int64_t>, std::vector<size_t>> by_length;
   for (size_t i = 0; i < requests.size(); ++i) {
     slot_of.push_back(admit(requests[i]));
-    by_length[embeds[i].size(1)].push_back(i);
+    by_length[{embeds[i].size(1), model_->conditioning_length(requests[i].cond)}].push_back(i);
   }
   std::map<int64_t, T3SlotToken> result_of;
   for (const auto& entry : by_length) {
@@ -89,7 +90,8 @@ std::vector<T3SlotToken> T3Decoder::prefill(std::vector<T3DecodeRequest> request
       group_slots.push_back(slot_of[i]);
       group_embeds.push_back(embeds[i]);
     }
-    for (const auto& r : prefill_group(group_slots, group_embeds)) result_of[r.slot] = r;
+    for (const auto& r : prefill_group(group_slots, group_embeds, entry.first.second))
+      result_of[r.slot] = r;
   }
   std::vector<T3SlotToken> results;
   for (int64_t slot : slot_of) results.push_back(result_of.at(slot));
@@ -112,7 +114,8 @@ int64_t T3Decoder::admit(const T3DecodeRequest& request) {
 }
 
 std::vector<T3SlotToken> T3Decoder::prefill_group(const std::vector<int64_t>& slots,
-                                                  const std::vector<torch::Tensor>& embeds) {
+                                                  const std::vector<torch::Tensor>& embeds,
+                                                  int64_t conditioning) {
   const int64_t first = active(), count = static_cast<int64_t>(slots.size());
   const int64_t length = embeds.front().size(1), rows = count * rows_per_request_;
   for (int64_t slot : slots) {
@@ -124,11 +127,29 @@ std::vector<T3SlotToken> T3Decoder::prefill_group(const std::vector<int64_t>& sl
     seen_[packed][model_->config().start_speech_token].fill_(true);
   }
   options_dirty_ = true;
-  const auto input = torch::cat(embeds, 0);
-  const auto positions = consecutive_positions(rows, 0, length, model_->device());
-  const auto hidden = model_->backbone().forward(
-      input, positions, cache_, CacheSpan::uniform(first * rows_per_request_, rows, 0, length));
-  return sample(first, count, model_->speech_logits(hidden.select(1, length - 1)));
+  std::vector<torch::Tensor> texts;
+  for (int64_t j = 0; j < count; ++j) {
+    const auto& e = embeds[static_cast<size_t>(j)];
+    fill_conditioning((first + j) * rows_per_request_, e, conditioning);
+    texts.push_back(e.narrow(1, conditioning, length - conditioning));
+  }
+  const int64_t steps = length - conditioning;
+  const auto positions = consecutive_positions(rows, conditioning, steps, model_->device());
+  const auto hidden =
+      model_->backbone().forward(torch::cat(texts, 0), positions, cache_,
+                                 CacheSpan::uniform(first * rows_per_request_, rows, conditioning, steps));
+  return sample(first, count, model_->speech_logits(hidden.select(1, steps - 1)));
+}
+
+void T3Decoder::fill_conditioning(int64_t first_row, const torch::Tensor& embeds,
+                                  int64_t conditioning) {
+  if (conditioning <= 0) return;
+  const auto prefix = embeds.narrow(1, 0, conditioning);
+  if (const KVPrefix* kept = prefixes_.find(prefix)) return cache_.write_prefix(first_row, *kept);
+  const int64_t rows = embeds.size(0);
+  model_->backbone().forward(prefix, consecutive_positions(rows, 0, conditioning, model_->device()),
+                             cache_, CacheSpan::uniform(first_row, rows, 0, conditioning));
+  prefixes_.insert(prefix, cache_.read_prefix(first_row, rows, conditioning));
 }
 
 std::vector<T3SlotToken> T3Decoder::step() {

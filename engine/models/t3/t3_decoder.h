@@ -14,6 +14,7 @@
 
 #include "engine/models/t3/kv_cache.h"
 #include "engine/models/shape_graphs.h"
+#include "engine/models/t3/prefix_cache.h"
 #include "engine/models/t3/t3_model.h"
 #include "engine/sampling/row_sampler.h"
 
@@ -46,6 +47,8 @@ T3StepMode fastest_step_mode(const torch::Device& device);
 class T3Decoder {
  public:
   static constexpr int64_t kKeyBlock = 256;
+  // Voices whose conditioning keys and values are kept (prefix_cache.h).
+  static constexpr size_t kPrefixEntries = 8;
 
   // max_len: KV positions per slot (conditioning + text + start + speech tokens). key_block:
   // the fixed-shape modes' key buckets.
@@ -60,6 +63,8 @@ class T3Decoder {
   const T3Model& model() const { return *model_; }
   T3StepMode mode() const { return mode_; }
   int64_t graphs_captured() const { return graphs_ ? graphs_->size() : 0; }
+  // Prefills that found their conditioning's keys and values already computed.
+  int64_t prefix_hits() const { return prefixes_.hits(); }
 
   // KV positions a request needs at most: its prefill plus every token it may sample.
   int64_t positions_needed(const T3DecodeRequest& request) const;
@@ -95,8 +100,12 @@ class T3Decoder {
   };
 
   int64_t admit(const T3DecodeRequest& request);  // takes a free slot, not yet packed
+  // Prefills requests of equal prefill and conditioning lengths: each one's conditioning
+  // (copied from prefixes_, or computed on its own and kept there), then their texts together.
   std::vector<T3SlotToken> prefill_group(const std::vector<int64_t>& slots,
-                                         const std::vector<torch::Tensor>& embeds);
+                                         const std::vector<torch::Tensor>& embeds,
+                                         int64_t conditioning);
+  void fill_conditioning(int64_t first_row, const torch::Tensor& embeds, int64_t conditioning);
   // Samples one token for the slots at packed positions [first, first + count) from their
   // logits (count * rows_per_request, V), updates their state and frees the finished ones.
   std::vector<T3SlotToken> sample(int64_t first, int64_t count, const torch::Tensor& logits);
@@ -121,6 +130,7 @@ class T3Decoder {
   int64_t rows_per_request_;
   sampling::ProcessorChain chain_;
   KVCache cache_;
+  PrefixCache prefixes_{kPrefixEntries};
   torch::Tensor seen_;  // (max_slots, V) bool, by packed position
   std::vector<Slot> slots_;
   std::vector<int64_t> order_;  // slot id at each packed position

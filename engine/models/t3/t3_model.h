@@ -97,6 +97,11 @@ class T3Model {
   // The prefill input of one request, (rows_per_request, L, D): conditioning, text and the
   // start token (twice on Llama variants, as upstream's prefill has it). Validates the text.
   int64_t prefill_length(const T3Conditionals& cond, int64_t text_tokens) const;
+  // Positions of the prefill that the conditioning takes, before the text: the same whatever
+  // the text, and what comes before it does not depend on it.
+  int64_t conditioning_length(const T3Conditionals& cond) const {
+    return prefill_length(cond, 0) - (config_.is_llama() ? 2 : 1);
+  }
   torch::Tensor prefill_embeddings(const T3Conditionals& cond, const torch::Tensor& text_tokens,
                                    double cfg_weight) const;
   // The input of one decode step: tokens (R,) int64 and, on Llama variants, their speech
