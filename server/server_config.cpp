@@ -72,7 +72,7 @@ runtime::ModelSpec parse_model_spec(const nlohmann::json& object, const ServerCo
   try {
     spec.precision = pipeline::parse_precision(precision);
   } catch (const Error&) {
-    bad("models[].precision", "must be auto, fp32, bf16 or fp16, not \"" + precision + "\"");
+    bad("models[].precision", "must be auto, fp32, bf16, fp16 or int8, not \"" + precision + "\"");
   }
   read(object, "multilingual_t3", spec.multilingual_t3, "models[].");
   read(object, "load_at_start", spec.load_at_start, "models[].");

@@ -81,6 +81,7 @@ std::unique_ptr<Pipeline> Pipeline::from_weights(Variant variant, PipelineWeight
     models::t3::T3LoadOptions t3_options;
     t3_options.device = options.device;
     t3_options.dtype = t3_dtype(options.precision, options.device);
+    t3_options.int8_rows = t3_int8_rows(options.precision);
     pipeline->t3_ = models::t3::T3Model::load(variant_name(variant), weights.t3, t3_options);
     pipeline->t3_weights_ = std::move(weights.t3);
     pipeline->voice_encoder_ = std::make_unique<voice_encoder::VoiceEncoder>(
@@ -139,6 +140,7 @@ void Pipeline::place(Component component, const torch::Device& device) {
       models::t3::T3LoadOptions options;
       options.device = device;
       options.dtype = t3_dtype(precision_, device);
+      options.int8_rows = t3_int8_rows(precision_);
       t3_ = models::t3::T3Model::load(variant_name(variant_), t3_weights_, options);
       return;
     }
@@ -160,6 +162,12 @@ torch::ScalarType Pipeline::dtype_of(Component component) const {
   if (component == Component::kT3 && t3_) return t3_->dtype();
   if (component == Component::kFlow) return s3gen_->flow_estimator_dtype();
   return torch::kFloat32;
+}
+
+std::string Pipeline::dtype_name_of(Component component) const {
+  std::string name = dtype_name(dtype_of(component));
+  if (component == Component::kT3 && t3_ && t3_int8_rows(precision_)) name += ", int8 weights";
+  return name;
 }
 
 const Conditionals& Pipeline::builtin_voice() const {

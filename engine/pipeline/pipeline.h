@@ -147,6 +147,8 @@ class Pipeline {
   // The dtype a part computes in (T3's and, on CUDA, the flow estimator's follow the precision
   // and the device; the rest: float32).
   torch::ScalarType dtype_of(Component component) const;
+  // dtype_of's name, and T3's int8 weights where it has them ("float32, int8 weights").
+  std::string dtype_name_of(Component component) const;
 
   // What the engine (runtime/) drives: the models and synthesize()'s request preparation.
   const std::shared_ptr<const models::t3::T3Model>& t3() const { return t3_; }

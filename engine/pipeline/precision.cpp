@@ -9,8 +9,9 @@ Precision parse_precision(const std::string& name) {
   if (name == "fp32") return Precision::kFp32;
   if (name == "bf16") return Precision::kBf16;
   if (name == "fp16") return Precision::kFp16;
+  if (name == "int8") return Precision::kInt8;
   fail(ErrorCode::kInvalidArgument,
-       "precision must be auto, fp32, bf16 or fp16, not \"" + name + "\"");
+       "precision must be auto, fp32, bf16, fp16 or int8, not \"" + name + "\"");
 }
 
 const char* precision_name(Precision precision) {
@@ -23,6 +24,8 @@ const char* precision_name(Precision precision) {
       return "bf16";
     case Precision::kFp16:
       return "fp16";
+    case Precision::kInt8:
+      return "int8";
   }
   return "?";
 }
@@ -37,8 +40,14 @@ torch::ScalarType t3_dtype(Precision precision, const torch::Device& device) {
       return torch::kBFloat16;
     case Precision::kFp16:
       return torch::kFloat16;
+    case Precision::kInt8:
+      return torch::kFloat32;
   }
   return torch::kFloat32;
+}
+
+bool t3_int8_rows(Precision precision) {
+  return precision == Precision::kInt8;
 }
 
 torch::ScalarType flow_estimator_dtype(Precision precision, const torch::Device& device) {

@@ -144,7 +144,7 @@ void ModelInstance::place_components(pipeline::Pipeline& pipeline, const DeviceC
                   " stays on the CPU: " + p.status.fallback_reason);
       }
     }
-    p.status.dtype = pipeline::dtype_name(pipeline.dtype_of(c));
+    p.status.dtype = pipeline.dtype_name_of(c);
     placements.push_back(std::move(p));
   }
   std::lock_guard<std::mutex> lock(mutex_);
@@ -158,7 +158,7 @@ void ModelInstance::fall_back(pipeline::Pipeline& pipeline, Placement& placement
   std::lock_guard<std::mutex> lock(mutex_);
   placement.status.fallback_reason = reason;
   placement.status.active_device = "cpu";
-  placement.status.dtype = pipeline::dtype_name(pipeline.dtype_of(placement.component));
+  placement.status.dtype = pipeline.dtype_name_of(placement.component);
   log::warn(spec_.name + ": " + placement.status.name + " falls back to the CPU: " + reason);
 }
 

@@ -71,7 +71,8 @@ void add_serve_flags(CLI::App* cmd, ServeFlags& f) {
   add_model_options(cmd, f.model, /*model_dir_required=*/false);
   cmd->add_option("--model-name", f.model_name, "Name of the --model-dir model (default: variant)");
   cmd->add_option("--precision", f.precision,
-                  "T3's precision: auto (bf16 on CUDA, fp32 elsewhere), fp32, bf16 or fp16")
+                  "T3's precision: auto (bf16 on CUDA, fp32 elsewhere), fp32, bf16, fp16 or int8 "
+                  "(CPU: int8 weights for T3's decode steps)")
       ->capture_default_str();
   cmd->add_option("--http-listen", v.http_listen, "REST address host:port (empty: no REST)")
       ->capture_default_str();

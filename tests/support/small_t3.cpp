@@ -81,6 +81,14 @@ void put_gpt2_layers(RandomDict& w, const T3Config& c) {
 
 std::shared_ptr<const models::t3::T3Model> small_t3(const std::string& variant, uint64_t seed,
                                                     torch::ScalarType dtype, torch::Device device) {
+  models::t3::T3LoadOptions options;
+  options.dtype = dtype;
+  options.device = device;
+  return small_t3(variant, seed, options);
+}
+
+std::shared_ptr<const models::t3::T3Model> small_t3(const std::string& variant, uint64_t seed,
+                                                    const models::t3::T3LoadOptions& options) {
   T3Config c = T3Config::by_name(variant);
   c.hidden = 64;
   c.layers = 2;
@@ -97,9 +105,6 @@ std::shared_ptr<const models::t3::T3Model> small_t3(const std::string& variant, 
     put_llama_layers(w, c);
   else
     put_gpt2_layers(w, c);
-  models::t3::T3LoadOptions options;
-  options.dtype = dtype;
-  options.device = device;
   return std::make_shared<const models::t3::T3Model>(c, w.take(), options);
 }
 

@@ -13,6 +13,8 @@ namespace chatterbox::testing {
 std::shared_ptr<const models::t3::T3Model> small_t3(const std::string& variant, uint64_t seed = 3,
                                                     torch::ScalarType dtype = torch::kFloat32,
                                                     torch::Device device = torch::kCPU);
+std::shared_ptr<const models::t3::T3Model> small_t3(const std::string& variant, uint64_t seed,
+                                                    const models::t3::T3LoadOptions& options);
 
 // Conditionals of a random voice with `prompt_tokens` prompt speech tokens.
 models::t3::T3Conditionals random_t3_voice(uint64_t seed, int64_t prompt_tokens);

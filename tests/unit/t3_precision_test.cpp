@@ -68,6 +68,21 @@ TEST(Precision, NamesAndDevices) {
   EXPECT_EQ(pipeline::t3_dtype(Precision::kAuto, torch::Device(torch::kCUDA, 0)), torch::kBFloat16);
   EXPECT_EQ(pipeline::t3_dtype(Precision::kFp16, torch::kCPU), torch::kFloat16);
   EXPECT_STREQ(pipeline::dtype_name(torch::kBFloat16), "bfloat16");
+  // int8: float32 compute with int8 decode-step weights.
+  EXPECT_EQ(pipeline::parse_precision("int8"), Precision::kInt8);
+  EXPECT_STREQ(pipeline::precision_name(Precision::kInt8), "int8");
+  EXPECT_EQ(pipeline::t3_dtype(Precision::kInt8, torch::kCPU), torch::kFloat32);
+  EXPECT_TRUE(pipeline::t3_int8_rows(Precision::kInt8));
+  EXPECT_FALSE(pipeline::t3_int8_rows(Precision::kFp32));
+}
+
+TEST(Precision, Int8WeightsAreForFloat32OnTheCpu) {
+  T3LoadOptions options;
+  options.int8_rows = true;
+  options.dtype = torch::kBFloat16;
+  EXPECT_THROW(testing::small_t3("turbo", 2, options), Error);
+  options.dtype = torch::kFloat32;
+  EXPECT_EQ(testing::small_t3("turbo", 2, options)->dtype(), torch::kFloat32);
 }
 
 }  // namespace

@@ -12,8 +12,9 @@ torch::Tensor consecutive_positions(int64_t batch, int64_t past, int64_t steps,
 }
 
 std::unique_ptr<Backbone> load_backbone(const T3Config& config, const io::StateDict& dict,
-                                        torch::Device device, torch::ScalarType dtype) {
-  WeightReader tfmr(dict, device, "tfmr.", dtype);
+                                        torch::Device device, torch::ScalarType dtype,
+                                        bool int8_rows) {
+  WeightReader tfmr(dict, device, "tfmr.", dtype, int8_rows);
   if (config.is_llama()) return std::make_unique<LlamaBackbone>(config, tfmr);
   return std::make_unique<Gpt2Backbone>(config, tfmr);
 }

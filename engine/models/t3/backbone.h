@@ -37,9 +37,11 @@ class Backbone {
 torch::Tensor consecutive_positions(int64_t batch, int64_t past, int64_t steps,
                                     const torch::Device& device);
 
-// dtype: float32, bfloat16 or float16.
+// dtype: float32, bfloat16 or float16. int8_rows: the linear layers also keep int8 weights for
+// the CPU's decode steps (int8_rows.h; float32 on the CPU only).
 std::unique_ptr<Backbone> load_backbone(const T3Config& config, const io::StateDict& dict,
                                         torch::Device device,
-                                        torch::ScalarType dtype = torch::kFloat32);
+                                        torch::ScalarType dtype = torch::kFloat32,
+                                        bool int8_rows = false);
 
 }  // namespace chatterbox::models::t3

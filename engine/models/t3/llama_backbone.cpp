@@ -10,7 +10,10 @@ namespace {
 Linear stacked(const std::vector<Linear>& parts) {
   std::vector<torch::Tensor> weights;
   for (const auto& p : parts) weights.push_back(p.weight);
-  return Linear{torch::cat(weights, 0), {}};
+  Linear joined{torch::cat(weights, 0), {}, {}};
+  // Each row has its own scale, so the rows quantized together equal the parts' own.
+  if (parts.front().int8.defined()) joined.int8 = Int8Rows::quantize(joined.weight);
+  return joined;
 }
 
 }  // namespace

@@ -38,7 +38,10 @@ T3Model::T3Model(const T3Config& config, const io::StateDict& checkpoint,
   if (options.dtype != torch::kFloat32 && options.dtype != torch::kBFloat16 &&
       options.dtype != torch::kFloat16)
     fail(ErrorCode::kInvalidArgument, "T3 runs in float32, bfloat16 or float16");
-  backbone_ = load_backbone(config, checkpoint, options.device, options.dtype);
+  if (options.int8_rows && (!options.device.is_cpu() || options.dtype != torch::kFloat32))
+    fail(ErrorCode::kInvalidArgument,
+         "int8 weights are for T3 in float32 on the CPU, not on " + options.device.str());
+  backbone_ = load_backbone(config, checkpoint, options.device, options.dtype, options.int8_rows);
   cond_encoder_ = std::make_unique<CondEncoder>(config, w.under("cond_enc."));
   text_emb_ = w.get("text_emb.weight", {config.text_vocab, d});
   speech_emb_ = w.get("speech_emb.weight", {config.speech_vocab, d});

@@ -32,6 +32,9 @@ struct T3LoadOptions {
   // The transformer's weights, activations and KV cache: float32, bfloat16 or float16. Norms,
   // the conditioning encoder, the embeddings and the speech head (logits) stay in float32.
   torch::ScalarType dtype = torch::kFloat32;
+  // The transformer's decode steps (one or two rows) multiply by int8 copies of its weights, one
+  // scale per output row (int8_rows.h); prefill keeps the float32 weights. CPU and float32 only.
+  bool int8_rows = false;
 };
 
 struct T3GenerationOptions {

@@ -12,6 +12,7 @@ Linear Linear::load(const WeightReader& w, int64_t in, int64_t out, bool with_bi
   Linear l;
   l.weight = w.get("weight", {out, in});
   if (with_bias) l.bias = w.get("bias", {out});
+  if (w.int8_rows()) l.int8 = Int8Rows::quantize(l.weight);
   return l;
 }
 
@@ -44,16 +45,20 @@ torch::Tensor rows_times(const torch::Tensor& x, const torch::Tensor& weight_t,
 }  // namespace
 
 torch::Tensor Linear::operator()(const torch::Tensor& x) const {
-  if (few_cpu_rows(x, weight)) return rows_times(x, weight, bias);
+  if (few_cpu_rows(x, weight))
+    return int8.defined() ? int8.times(x, bias) : rows_times(x, weight, bias);
   return torch::linear(x, weight, bias);
 }
 
 Conv1D Conv1D::load(const WeightReader& w, int64_t in, int64_t out) {
-  return Conv1D{w.get("weight", {in, out}), w.get("bias", {out})};
+  Conv1D c{w.get("weight", {in, out}), w.get("bias", {out}), {}};
+  if (w.int8_rows()) c.int8 = Int8Rows::quantize(c.weight.t());
+  return c;
 }
 
 torch::Tensor Conv1D::operator()(const torch::Tensor& x) const {
-  if (few_cpu_rows(x, weight)) return rows_times(x, weight.t(), bias);
+  if (few_cpu_rows(x, weight))
+    return int8.defined() ? int8.times(x, bias) : rows_times(x, weight.t(), bias);
   auto out_shape = x.sizes().vec();
   out_shape.back() = weight.size(1);
   return torch::addmm(bias, x.reshape({-1, x.size(-1)}), weight).view(out_shape);
