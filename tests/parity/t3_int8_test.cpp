@@ -1,7 +1,7 @@
 // T3 with int8 decode-step weights (precision int8, the CPU) against the float32 model on full-size
-// pattern weights: the same teacher-forced decode steps, the logits' distance measured, and the
-// golden request decoded with the golden's draws. The prefill keeps float32 weights, so only the
-// steps differ.
+// pattern weights: the golden request's speech tokens fed back one decode step at a time through
+// both, and the steps' logits compared. The prefill keeps float32 weights, so only the steps
+// differ.
 
 #include <gtest/gtest.h>
 
