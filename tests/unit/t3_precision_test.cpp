@@ -17,9 +17,10 @@ class T3PrecisionTest : public ::testing::TestWithParam<std::string> {};
 
 // Max |diff| of the speech logits of a bfloat16 model against its float32 twin over a teacher-
 // forced pass, relative to the largest logit. bfloat16 keeps 8 mantissa bits (2^-8 = 0.4% per
-// rounding); through two layers and the head this machine measured 2.6% (Llama) and 1.5%
-// (GPT-2) with libtorch 1.13's CPU kernels.
-constexpr double kRelativeLogitBound = 0.04;
+// rounding); through two layers and the head libtorch 1.13's CPU kernels gave 2.6% (Llama) and
+// 1.5% (GPT-2) on an AVX-512 machine, and 3.2% and 5.3% on an AVX2-only one (Zen 3), whose
+// bfloat16 products take another kernel. Held at 1.5x the larger.
+constexpr double kRelativeLogitBound = 0.08;
 
 TEST_P(T3PrecisionTest, Bfloat16LogitsStayCloseToFloat32) {
   auto exact = testing::small_t3(GetParam(), 3, torch::kFloat32);
