@@ -79,7 +79,8 @@ ShapeGraphs::ShapeGraphs(torch::Device device) : impl_(std::make_unique<Impl>(de
 
 torch::Tensor ShapeGraphs::replay(const std::vector<int64_t>& shape, const Body& body) {
   auto found = impl_->graphs.find(shape);
-  if (found == impl_->graphs.end()) found = impl_->graphs.emplace(shape, impl_->capture(body)).first;
+  if (found == impl_->graphs.end())
+    found = impl_->graphs.emplace(shape, impl_->capture(body)).first;
   found->second.graph->replay();
   return found->second.output;
 }

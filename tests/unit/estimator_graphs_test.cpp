@@ -85,7 +85,8 @@ TEST(EstimatorGraphs, ReplaysEqualTheEagerEstimator) {
 
     // Beyond kMaxRowFrames the estimator runs eagerly: no graph, the eager numbers.
     const Call big = random_call(std::vector<int64_t>(9, 4000), 4000, meanflow, device);
-    const torch::Tensor eager = estimator(big.x, big.mask, big.mu, big.t, big.spks, big.cond, big.r);
+    const torch::Tensor eager =
+        estimator(big.x, big.mask, big.mu, big.t, big.spks, big.cond, big.r);
     EXPECT_TRUE(torch::equal(
         graphs.forward(estimator, big.x, big.mask, big.mu, big.t, big.spks, big.cond, big.r),
         eager));

@@ -39,6 +39,17 @@ TEST(Int8Rows, ProductsEqualTheDequantizedWeightsProducts) {
   }
 }
 
+TEST(Int8Rows, StackedPartsEqualTheQuantizedConcatenation) {
+  torch::manual_seed(6);
+  const auto a = torch::randn({5, 24}) * 3.0, b = torch::randn({7, 24}) * 0.1;
+  const auto qa = Int8Rows::quantize(a), qb = Int8Rows::quantize(b);
+  const auto joined = Int8Rows::stacked({&qa, &qb});
+  const auto whole = Int8Rows::quantize(torch::cat({a, b}, 0));
+  EXPECT_TRUE(torch::equal(joined.dequantized(), whole.dequantized()));
+  const auto x = torch::randn({2, 24});
+  EXPECT_TRUE(torch::equal(joined.times(x, {}), whole.times(x, {})));
+}
+
 TEST(Int8Rows, RefusesWhatItCannotMultiply) {
   const auto q = Int8Rows::quantize(torch::randn({8, 32}));
   EXPECT_THROW(q.times(torch::randn({3, 32}), {}), Error);  // three rows

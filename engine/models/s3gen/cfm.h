@@ -46,9 +46,8 @@ class CausalCfmImpl : public torch::nn::Module {
   torch::Tensor solve_meanflow(const CfmInputs& in, const torch::Tensor& times,
                                EstimatorGraphs* graphs);
   torch::Tensor estimate(EstimatorGraphs* graphs, const torch::Tensor& x, const torch::Tensor& mask,
-                         const torch::Tensor& mu, const torch::Tensor& t,
-                         const torch::Tensor& spks, const torch::Tensor& cond,
-                         const torch::Tensor& r = {});
+                         const torch::Tensor& mu, const torch::Tensor& t, const torch::Tensor& spks,
+                         const torch::Tensor& cond, const torch::Tensor& r = {});
 
   ConditionalUnet estimator_{nullptr};
 };

@@ -208,8 +208,8 @@ torch::Tensor Flow::generated_lengths(const FlowInputs& inputs) {
          b.prompt_feat_lens;
 }
 
-torch::Tensor Flow::inference(const FlowInputs& inputs, int64_t n_timesteps,
-                              const FlowNoise& noise, EstimatorGraphs* graphs) const {
+torch::Tensor Flow::inference(const FlowInputs& inputs, int64_t n_timesteps, const FlowNoise& noise,
+                              EstimatorGraphs* graphs) const {
   c10::InferenceMode inference_mode;
   auto& m = *model_.ptr();  // forward passes are stateless; the holder is const here
   const auto& weight = m.input_embedding->weight;

@@ -97,6 +97,18 @@ Int8Rows Int8Rows::quantize(const torch::Tensor& weight) {
   return q;
 }
 
+Int8Rows Int8Rows::stacked(const std::vector<const Int8Rows*>& parts) {
+  std::vector<torch::Tensor> values, scales;
+  for (const Int8Rows* part : parts) {
+    values.push_back(part->values_);
+    scales.push_back(part->scales_);
+  }
+  Int8Rows q;
+  q.values_ = torch::cat(values, 0).contiguous();
+  q.scales_ = torch::cat(scales, 0);
+  return q;
+}
+
 torch::Tensor Int8Rows::dequantized() const {
   return values_.to(torch::kFloat32) * scales_.unsqueeze(1);
 }

@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <vector>
 
 namespace chatterbox::models::t3 {
 
@@ -18,6 +19,9 @@ class Int8Rows {
   Int8Rows() = default;
   // weight: float32 (out, in), any layout.
   static Int8Rows quantize(const torch::Tensor& weight);
+  // The parts' rows one after another: what quantize() gives for their concatenated weights,
+  // since each row keeps its own scale.
+  static Int8Rows stacked(const std::vector<const Int8Rows*>& parts);
 
   bool defined() const { return values_.defined(); }
   // The weight as float32 again (what times() multiplies by).

@@ -138,8 +138,8 @@ KVPrefix KVCache::read_prefix(int64_t first_row, int64_t rows, int64_t length) c
   prefix.rows = rows;
   prefix.length = length;
   for (size_t i = 0; i < keys_.size(); ++i) {
-    prefix.keys.push_back(keys_[i].narrow(0, first_row, rows).narrow(2, 0, length).clone());
-    prefix.values.push_back(values_[i].narrow(0, first_row, rows).narrow(2, 0, length).clone());
+    prefix.keys.push_back(block(keys_[i], first_row, rows, length).clone());
+    prefix.values.push_back(block(values_[i], first_row, rows, length).clone());
   }
   return prefix;
 }
@@ -149,20 +149,22 @@ void KVCache::write_prefix(int64_t first_row, const KVPrefix& prefix) {
       prefix.keys.size() != keys_.size())
     fail(ErrorCode::kInternal, "KV cache prefix does not fit the cache");
   for (size_t i = 0; i < keys_.size(); ++i) {
-    keys_[i].narrow(0, first_row, prefix.rows).narrow(2, 0, prefix.length).copy_(prefix.keys[i]);
-    values_[i]
-        .narrow(0, first_row, prefix.rows)
-        .narrow(2, 0, prefix.length)
-        .copy_(prefix.values[i]);
+    block(keys_[i], first_row, prefix.rows, prefix.length).copy_(prefix.keys[i]);
+    block(values_[i], first_row, prefix.rows, prefix.length).copy_(prefix.values[i]);
   }
 }
 
 void KVCache::copy_row(int64_t from, int64_t to, int64_t length) {
   if (from == to || length <= 0) return;
   for (size_t i = 0; i < keys_.size(); ++i) {
-    keys_[i][to].narrow(1, 0, length).copy_(keys_[i][from].narrow(1, 0, length));
-    values_[i][to].narrow(1, 0, length).copy_(values_[i][from].narrow(1, 0, length));
+    block(keys_[i], to, 1, length).copy_(block(keys_[i], from, 1, length));
+    block(values_[i], to, 1, length).copy_(block(values_[i], from, 1, length));
   }
+}
+
+torch::Tensor KVCache::block(const torch::Tensor& layer, int64_t first_row, int64_t rows,
+                             int64_t length) {
+  return layer.narrow(0, first_row, rows).narrow(2, 0, length);
 }
 
 }  // namespace chatterbox::models::t3

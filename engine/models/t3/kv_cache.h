@@ -85,6 +85,9 @@ class KVCache {
 
  private:
   void check(const Window& window) const;
+  // Rows [first_row, first_row + rows) over positions [0, length) of one layer's keys or values.
+  static torch::Tensor block(const torch::Tensor& layer, int64_t first_row, int64_t rows,
+                             int64_t length);
 
   int64_t rows_;
   int64_t heads_;

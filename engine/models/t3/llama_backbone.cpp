@@ -9,10 +9,13 @@ namespace {
 // One linear computing the given ones' outputs side by side.
 Linear stacked(const std::vector<Linear>& parts) {
   std::vector<torch::Tensor> weights;
-  for (const auto& p : parts) weights.push_back(p.weight);
+  std::vector<const Int8Rows*> int8_parts;
+  for (const auto& p : parts) {
+    weights.push_back(p.weight);
+    int8_parts.push_back(&p.int8);
+  }
   Linear joined{torch::cat(weights, 0), {}, {}};
-  // Each row has its own scale, so the rows quantized together equal the parts' own.
-  if (parts.front().int8.defined()) joined.int8 = Int8Rows::quantize(joined.weight);
+  if (parts.front().int8.defined()) joined.int8 = Int8Rows::stacked(int8_parts);
   return joined;
 }
 

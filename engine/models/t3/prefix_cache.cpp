@@ -21,9 +21,9 @@ const KVPrefix* PrefixCache::find(const torch::Tensor& conditioning) {
 void PrefixCache::insert(const torch::Tensor& conditioning, KVPrefix prefix) {
   if (capacity_ == 0) return;
   if (entries_.size() == capacity_) {
-    auto oldest = std::min_element(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
-      return a.last_used < b.last_used;
-    });
+    auto oldest =
+        std::min_element(entries_.begin(), entries_.end(),
+                         [](const auto& a, const auto& b) { return a.last_used < b.last_used; });
     entries_.erase(oldest);
   }
   entries_.push_back(Entry{conditioning.clone(), std::move(prefix), ++clock_});

@@ -135,9 +135,9 @@ std::vector<T3SlotToken> T3Decoder::prefill_group(const std::vector<int64_t>& sl
   }
   const int64_t steps = length - conditioning;
   const auto positions = consecutive_positions(rows, conditioning, steps, model_->device());
-  const auto hidden =
-      model_->backbone().forward(torch::cat(texts, 0), positions, cache_,
-                                 CacheSpan::uniform(first * rows_per_request_, rows, conditioning, steps));
+  const auto hidden = model_->backbone().forward(
+      torch::cat(texts, 0), positions, cache_,
+      CacheSpan::uniform(first * rows_per_request_, rows, conditioning, steps));
   return sample(first, count, model_->speech_logits(hidden.select(1, steps - 1)));
 }
 
@@ -170,7 +170,8 @@ std::vector<T3SlotToken> T3Decoder::step() {
   } else {
     const int64_t keys = key_bucket(end);
     const auto bucketed = bucketed_step(keys);
-    logits = graphs_ ? graphs_->run({host.size(1), keys}, host, bucketed) : bucketed(host.to(model_->device()));
+    logits = graphs_ ? graphs_->run({host.size(1), keys}, host, bucketed)
+                     : bucketed(host.to(model_->device()));
   }
   return sample(0, count, logits.narrow(0, 0, rows));
 }

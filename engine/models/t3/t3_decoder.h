@@ -12,8 +12,8 @@
 #include <memory>
 #include <vector>
 
-#include "engine/models/t3/kv_cache.h"
 #include "engine/models/shape_graphs.h"
+#include "engine/models/t3/kv_cache.h"
 #include "engine/models/t3/prefix_cache.h"
 #include "engine/models/t3/t3_model.h"
 #include "engine/sampling/row_sampler.h"
