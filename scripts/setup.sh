@@ -8,7 +8,7 @@ packages=(
   libtorch-dev libopenblas0-pthread
   libspdlog-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsndfile1-dev libsoxr-dev libicu-dev
+  libsndfile1-dev libvorbis-dev libogg-dev libsoxr-dev libicu-dev
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libcpp-httplib-dev libsystemd-dev
   curl python3 python3-grpcio python3-protobuf

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "engine/dsp/vorbis_headers.h"
 #include "server/api_error.h"
 
 namespace chatterbox::server {
@@ -48,6 +49,9 @@ ClipInfo probe_clip(const std::string& bytes, size_t max_bytes, double max_secon
     throw ApiError(413, "clip_too_large",
                    "'" + field + "' has " + std::to_string(bytes.size()) + " bytes; the limit is " +
                        std::to_string(max_bytes),
+                   field);
+  if (dsp::check_vorbis_headers(bytes.data(), bytes.size()) == dsp::VorbisHeaders::kMalformed)
+    throw ApiError(422, "invalid_audio", "'" + field + "' is Ogg Vorbis with malformed headers",
                    field);
   SF_VIRTUAL_IO io{get_length, seek, read, write, tell};
   Reader reader{&bytes};

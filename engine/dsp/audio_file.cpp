@@ -11,6 +11,7 @@
 
 #include "engine/common/error.h"
 #include "engine/common/file_system.h"
+#include "engine/dsp/vorbis_headers.h"
 
 namespace chatterbox::dsp {
 namespace {
@@ -218,6 +219,8 @@ Audio read_audio_file(const std::string& path, const AudioLimits& limits) {
 Audio read_audio_bytes(const void* data, size_t size, const AudioLimits& limits) {
   const std::string what = "the uploaded audio";
   check_size(size, limits, what);
+  if (check_vorbis_headers(data, size) == VorbisHeaders::kMalformed)
+    fail(ErrorCode::kInvalidArgument, what + " is Ogg Vorbis with malformed headers");
   ByteStream stream;
   stream.data = static_cast<const char*>(data);
   stream.size = static_cast<sf_count_t>(size);

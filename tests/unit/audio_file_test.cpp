@@ -12,6 +12,7 @@
 
 #include "engine/common/error.h"
 #include "engine/dsp/resample_soxr.h"
+#include "engine/dsp/vorbis_headers.h"
 #include "tests/support/golden.h"
 #include "tests/support/temp_dir.h"
 
@@ -265,6 +266,63 @@ TEST_F(AudioFileTest, MissingPathIsNotFound) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::kNotFound);
   }
+}
+
+}  // namespace
+}  // namespace chatterbox
+
+namespace chatterbox {
+namespace {
+
+class VorbisHeadersTest : public AudioFileTest {
+ protected:
+  // One second of a tone in `format`, as the bytes of the file libsndfile wrote.
+  std::string tone(int format) {
+    std::vector<float> frames(16000);
+    for (size_t i = 0; i < frames.size(); ++i)
+      frames[i] = 0.3f * std::sin(static_cast<float>(i) * 0.05f);
+    write_frames("tone", frames, 1, 16000, format);
+    return read_bytes(path("tone"));
+  }
+};
+
+// libsndfile 1.2 leaks its Vorbis state on Ogg Vorbis bytes whose headers it gives up on, so
+// those are refused before it sees them (dsp/vorbis_headers.h); the rest is its business.
+TEST_F(VorbisHeadersTest, MalformedHeadersAreRefusedBeforeLibsndfile) {
+  const std::string vorbis = tone(SF_FORMAT_OGG | SF_FORMAT_VORBIS);
+  EXPECT_EQ(dsp::check_vorbis_headers(vorbis.data(), vorbis.size()), dsp::VorbisHeaders::kReadable);
+  EXPECT_EQ(dsp::read_audio_bytes(vorbis).sample_rate, 16000);
+
+  // The identification header's page alone: the comment and setup headers are missing.
+  const size_t second_page = vorbis.find("OggS", 4);
+  ASSERT_NE(second_page, std::string::npos);
+  const std::string first_page = vorbis.substr(0, second_page);
+  EXPECT_EQ(dsp::check_vorbis_headers(first_page.data(), first_page.size()),
+            dsp::VorbisHeaders::kMalformed);
+  std::string message;
+  EXPECT_EQ(error_of(first_page, {}, &message), ErrorCode::kInvalidArgument);
+  EXPECT_NE(message.find("malformed headers"), std::string::npos) << message;
+
+  // A setup header cut short (its page's checksum then fails, so the page is missing).
+  std::string cut = vorbis;
+  const size_t third_page = vorbis.find("OggS", second_page + 4);
+  ASSERT_NE(third_page, std::string::npos);
+  cut[third_page - 40] = static_cast<char>(cut[third_page - 40] ^ 0x5a);
+  EXPECT_EQ(dsp::check_vorbis_headers(cut.data(), cut.size()), dsp::VorbisHeaders::kMalformed);
+  EXPECT_EQ(error_of(cut), ErrorCode::kInvalidArgument);
+}
+
+TEST_F(VorbisHeadersTest, OtherAudioIsLeftToLibsndfile) {
+  for (const int format : {SF_FORMAT_OGG | SF_FORMAT_OPUS, SF_FORMAT_WAV | SF_FORMAT_PCM_16,
+                           SF_FORMAT_FLAC | SF_FORMAT_PCM_16}) {
+    const std::string bytes = tone(format);
+    EXPECT_EQ(dsp::check_vorbis_headers(bytes.data(), bytes.size()), dsp::VorbisHeaders::kNotVorbis)
+        << std::hex << format;
+    EXPECT_GT(dsp::read_audio_bytes(bytes).samples.numel(), 0) << std::hex << format;
+  }
+  const std::string junk = "OggS and then nothing an Ogg page could be";
+  EXPECT_EQ(dsp::check_vorbis_headers(junk.data(), junk.size()), dsp::VorbisHeaders::kNotVorbis);
+  EXPECT_EQ(dsp::check_vorbis_headers("", 0), dsp::VorbisHeaders::kNotVorbis);
 }
 
 }  // namespace
