@@ -3,7 +3,7 @@
 // chatterbox-bench [--device D] ... engine [--variants original,turbo,nano]
 //                  [--precisions fp32,bf16] [--concurrency 1,4,16] [--tokens 50]
 //                  [--graphs on,t3,off] [--audio-thread auto,on,off] [--max-len 1024]
-//                  (the serving engine, as a table)
+//                  [--streaming on,off] [--chunk-growth 0,2,4]   (the serving engine, as a table)
 // chatterbox-bench [--device D] ... t3 [--variants original,turbo] [--precisions fp32,bf16]
 //                  [--batches 1,8,32,64] [--modes exact,bucketed,graphed] [--steps 50]
 //                  (the T3 decode step, as a table)

@@ -20,7 +20,7 @@ double percentile(std::vector<double> values, double p) {
 
 StreamFigures measure_streams(const Submit& submit, const std::string& text,
                               const std::shared_ptr<const pipeline::Conditionals>& voice,
-                              int64_t concurrency, int64_t tokens) {
+                              int64_t concurrency, int64_t tokens, bool streaming) {
   std::vector<std::shared_ptr<runtime::SynthesisHandle>> handles;
   const auto start = std::chrono::steady_clock::now();
   for (int64_t i = 0; i < concurrency; ++i) {
@@ -29,6 +29,7 @@ StreamFigures measure_streams(const Submit& submit, const std::string& text,
     r.voice = voice;
     r.options.seed = static_cast<uint64_t>(i + 1);
     r.options.max_new_tokens = tokens;
+    r.streaming = streaming;
     handles.push_back(submit(std::move(r)));
   }
   std::vector<runtime::FinalRecord> records(handles.size());

@@ -22,9 +22,9 @@ using Submit =
     std::function<std::shared_ptr<runtime::SynthesisHandle>(runtime::SynthesisRequest request)>;
 
 // `concurrency` requests of `tokens` speech tokens each (seeds 1..N), in `voice` (null: the
-// built-in one).
+// built-in one); `streaming` false: requests that take their audio whole (one S3Gen pass).
 StreamFigures measure_streams(const Submit& submit, const std::string& text,
                               const std::shared_ptr<const pipeline::Conditionals>& voice,
-                              int64_t concurrency, int64_t tokens);
+                              int64_t concurrency, int64_t tokens, bool streaming = true);
 
 }  // namespace chatterbox::bench

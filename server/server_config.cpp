@@ -90,7 +90,8 @@ ServerConfig parse_server_config(const nlohmann::json& object) {
   require_object(object, "the config file");
   check_keys(object,
              {"http_listen", "grpc_listen", "voice_dir", "api_key", "max_slots", "max_queue",
-              "http_threads", "shutdown_grace_seconds", "limits", "models", "wyoming_listen"},
+              "first_chunk_tokens", "chunk_growth", "http_threads", "shutdown_grace_seconds",
+              "limits", "models", "wyoming_listen"},
              "");
   ServerConfig config;
   read(object, "http_listen", config.http_listen);
@@ -100,6 +101,8 @@ ServerConfig parse_server_config(const nlohmann::json& object) {
   read(object, "api_key", config.api_key);
   read(object, "max_slots", config.max_slots);
   read(object, "max_queue", config.max_queue);
+  read(object, "first_chunk_tokens", config.first_chunk_tokens);
+  read(object, "chunk_growth", config.chunk_growth);
   read(object, "http_threads", config.http_threads);
   read(object, "shutdown_grace_seconds", config.shutdown_grace_seconds);
   if (object.contains("limits")) parse_limits(object["limits"], config);
@@ -150,6 +153,11 @@ void finish_server_config(ServerConfig& config) {
          "with \"models\"");
   if (config.max_slots < 1) bad("max_slots", "must be at least 1");
   if (config.max_queue < 0) bad("max_queue", "must not be negative");
+  const int64_t max_chunk = runtime::EngineOptions{}.max_chunk_tokens;
+  if (config.first_chunk_tokens < 1 || config.first_chunk_tokens > max_chunk)
+    bad("first_chunk_tokens", "must be from 1 to " + std::to_string(max_chunk));
+  if (config.chunk_growth < 0 || config.chunk_growth > 16)
+    bad("chunk_growth", "must be from 1 to 16, or 0 for the device's default");
   if (config.http_threads < 2) bad("http_threads", "must be at least 2");
   if (config.shutdown_grace_seconds < 0) bad("shutdown_grace_seconds", "must not be negative");
   if (config.limits.max_input_chars < 1) bad("limits.max_input_chars", "must be at least 1");
@@ -160,6 +168,8 @@ void finish_server_config(ServerConfig& config) {
     if (!names.insert(spec.name).second) bad("models[].name", "'" + spec.name + "' is given twice");
     if (spec.engine.max_slots <= 0) spec.engine.max_slots = config.max_slots;
     if (spec.engine.max_queue <= 0) spec.engine.max_queue = config.max_queue;
+    spec.engine.first_chunk_tokens = config.first_chunk_tokens;
+    spec.engine.chunk_growth = config.chunk_growth;
     spec.engine.max_request_chars = std::max<int64_t>(
         spec.engine.max_request_chars, static_cast<int64_t>(config.limits.max_input_chars));
   }

@@ -6,7 +6,8 @@
 // Config file (every key optional):
 //   {"http_listen": "127.0.0.1:8000", "grpc_listen": "127.0.0.1:50051", "wyoming_listen": "",
 //    "voice_dir": "var/voices", "api_key": "...", "max_slots": 4, "max_queue": 64,
-//    "http_threads": 32, "shutdown_grace_seconds": 10,
+//    "first_chunk_tokens": 12, "chunk_growth": 0, "http_threads": 32,
+//    "shutdown_grace_seconds": 10,
 //    "limits": {"max_input_chars": 4096, "max_body_bytes": 33554432,
 //               "max_upload_bytes": 20971520, "max_clip_seconds": 60},
 //    "models": [{"name": "nano", "variant": "nano", "checkpoint_dir": "var/models/nano",
@@ -30,6 +31,10 @@ struct ServerConfig {
   std::string wyoming_listen;                   // empty: no Wyoming server (Home Assistant)
   int64_t max_slots = 4;
   int64_t max_queue = 64;
+  // Streams' audio chunks (every model): the first one's speech tokens, and how many times the
+  // one before each later chunk is (0: the device's default; runtime::EngineOptions).
+  int64_t first_chunk_tokens = runtime::EngineOptions{}.first_chunk_tokens;
+  int64_t chunk_growth = runtime::EngineOptions{}.chunk_growth;
   int http_threads = 32;
   RequestLimits limits;            // body, text and reference clip sizes
   double max_clip_seconds = 60.0;  // reference clips (voice uploads, one-off cloning)

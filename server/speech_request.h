@@ -32,6 +32,9 @@ struct SpeechRequest {
   // Send audio as it is made (chunked), a WAV with unknown-length sizes; false: one whole file.
   bool stream = false;
   pipeline::SynthesisOptions options;
+
+  // Audio leaves as it is made (chunked audio or SSE events); else the reply is one whole file.
+  bool streamed() const { return stream || stream_format == StreamFormat::kSse; }
 };
 
 struct RequestLimits {

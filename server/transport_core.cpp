@@ -112,6 +112,7 @@ Submission TransportCore::submit(const SpeechRequest& request, const RequestLog&
   r.voice = resolve_voice(out.model, request);
   r.options = request.options;
   r.deadline = deadline;
+  r.streaming = request.streamed();
   out.handle = registry_.submit(out.model, std::move(r));
   out.device = device_of(out.model);
   log.info("event=submitted model=" + out.model +

@@ -46,9 +46,13 @@ torch::Tensor faded(torch::Tensor piece, int64_t start) {
 SpeechStream::SpeechStream(const s3::ReferenceEmbedding& ref, uint64_t seed, bool turbo_family,
                            StreamSchedule schedule)
     : turbo_(turbo_family), schedule_(schedule), draws_(seed) {
-  if (schedule_.first_chunk_tokens < 1 || schedule_.max_chunk_tokens < schedule_.first_chunk_tokens)
+  if (schedule_.first_chunk_tokens < 1 ||
+      schedule_.max_chunk_tokens < schedule_.first_chunk_tokens || schedule_.growth < 1 ||
+      schedule_.growth > StreamSchedule::kMaxGrowth)
     fail(ErrorCode::kInvalidArgument,
-         "stream schedule needs 1 <= first_chunk_tokens <= max_chunk_tokens");
+         "stream schedule needs 1 <= first_chunk_tokens <= max_chunk_tokens and a growth of 1 "
+         "to " +
+             std::to_string(StreamSchedule::kMaxGrowth));
   if (!ref.prompt_token.defined() || !ref.prompt_feat.defined() || !ref.embedding.defined() ||
       ref.prompt_token.dim() != 2 || ref.prompt_token.size(0) != 1 || ref.prompt_feat.dim() != 3 ||
       ref.prompt_feat.size(0) != 1)
@@ -84,9 +88,16 @@ void SpeechStream::finish() {
   if (tokens_.empty()) done_ = true;
 }
 
+StreamSchedule StreamSchedule::whole() {
+  // Longer than any segment can be (T3's context holds a few thousand tokens), and small enough
+  // that hop + look-ahead cannot overflow.
+  constexpr int64_t kUnbounded = int64_t{1} << 40;
+  return StreamSchedule{kUnbounded, kUnbounded, 1};
+}
+
 int64_t SpeechStream::hop() const {
   int64_t hop = schedule_.first_chunk_tokens;
-  for (int64_t k = 0; k < chunks_ && hop < schedule_.max_chunk_tokens; ++k) hop *= 2;
+  for (int64_t k = 0; k < chunks_ && hop < schedule_.max_chunk_tokens; ++k) hop *= schedule_.growth;
   return std::min(hop, schedule_.max_chunk_tokens);
 }
 

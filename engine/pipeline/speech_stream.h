@@ -34,8 +34,17 @@
 namespace chatterbox::pipeline {
 
 struct StreamSchedule {
+  static constexpr int64_t kMaxGrowth = 16;
   int64_t first_chunk_tokens = 12;  // small first chunk for low latency (10-15 tokens)
-  int64_t max_chunk_tokens = 100;   // later chunks double up to this
+  int64_t max_chunk_tokens = 100;   // later chunks grow up to this
+  // Each later chunk is this many times the one before (up to max_chunk_tokens). 2 keeps a
+  // stream ahead of real time while T3 runs at least ~1x real time; a larger factor runs the flow
+  // fewer times a stream (less work per second of audio) but needs T3 that much faster.
+  int64_t growth = 2;
+
+  // One chunk at finish(): the whole segment in one flow pass, the one-shot decode's audio, for
+  // a caller that takes the audio only once it is all there.
+  static StreamSchedule whole();
 };
 
 class SpeechStream {

@@ -49,6 +49,16 @@ struct EngineJob {
 
 namespace {
 
+// T3 on CUDA decodes many times faster than real time even with every slot busy (bench/NOTES.md
+// v7), so later chunks can grow faster there; elsewhere doubling keeps a stream ahead.
+int64_t default_chunk_growth(const pipeline::Pipeline& p) {
+  const auto parts = p.components();
+  const bool has_t3 =
+      std::find(parts.begin(), parts.end(), pipeline::Component::kT3) != parts.end();
+  return p.device_of(has_t3 ? pipeline::Component::kT3 : pipeline::Component::kFlow).is_cuda() ? 4
+                                                                                               : 2;
+}
+
 double seconds_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
@@ -313,7 +323,10 @@ class Engine::Loop {
     const uint64_t seed = job.resolved.seed + 2 * job.segment;
     job.stream = std::make_unique<pipeline::SpeechStream>(
         job.voice.gen, seed + 1, is_turbo_family(pipeline_.variant()),
-        pipeline::StreamSchedule{options_.first_chunk_tokens, options_.max_chunk_tokens});
+        job.request.streaming
+            ? pipeline::StreamSchedule{options_.first_chunk_tokens, options_.max_chunk_tokens,
+                                       options_.chunk_growth}
+            : pipeline::StreamSchedule::whole());
     job.held_token = -1;
     if (job.source_tokens.defined()) {
       const auto* t = job.source_tokens.data_ptr<int64_t>();
@@ -518,10 +531,12 @@ Engine::Engine(std::shared_ptr<const pipeline::Pipeline> pipeline, EngineOptions
                std::string device_name)
     : pipeline_(std::move(pipeline)), options_(options), device_name_(std::move(device_name)) {
   if (options_.max_slots < 1 || options_.max_queue < 0 || options_.first_chunk_tokens < 1 ||
-      options_.max_chunk_tokens < options_.first_chunk_tokens)
+      options_.max_chunk_tokens < options_.first_chunk_tokens || options_.chunk_growth < 0 ||
+      options_.chunk_growth > pipeline::StreamSchedule::kMaxGrowth)
     fail(ErrorCode::kInvalidArgument,
-         "engine options: max_slots >= 1, max_queue >= 0 and "
-         "1 <= first_chunk_tokens <= max_chunk_tokens");
+         "engine options: max_slots >= 1, max_queue >= 0, "
+         "1 <= first_chunk_tokens <= max_chunk_tokens and chunk_growth from 0 (auto) to 16");
+  if (options_.chunk_growth == 0) options_.chunk_growth = default_chunk_growth(*pipeline_);
   loop_ = std::make_unique<Loop>(*pipeline_, options_, device_name_, completed_);
 }
 

@@ -11,7 +11,10 @@ struct EngineOptions {
   int64_t max_queue = 64;           // requests waiting for a slot; beyond that submit() is refused
   int64_t first_chunk_tokens = 12;  // speech tokens in a stream's first audio chunk
   int64_t max_chunk_tokens = 100;   // later chunks grow up to this
-  int64_t max_text_chars = 0;       // text chunk limit (code points); 0: the variant's default
+  // Each later chunk this many times the one before (1 to 16); 0: 4 where T3 runs on CUDA (many
+  // times real time: fewer flow runs a stream, same first chunk), 2 elsewhere.
+  int64_t chunk_growth = 0;
+  int64_t max_text_chars = 0;         // text chunk limit (code points); 0: the variant's default
   int64_t max_request_chars = 20000;  // longer texts are refused
   // Replay T3's decode step (cuda_graphs) and S3Gen's CFM estimator (flow_graphs) as CUDA graphs
   // where the device has them.

@@ -26,6 +26,10 @@ struct SynthesisRequest {
   std::optional<Clock::time_point> deadline;
   // Voice conversion only: the speech to convert, mono 16 kHz.
   std::vector<float> source_audio_16k;
+  // false: the caller takes the audio only once it is all there, so each text segment is decoded
+  // in one S3Gen pass when T3 is done with it (the one-shot decode's audio, and less work than
+  // chunks that each re-run the flow); its chunks are the segments.
+  bool streaming = true;
 };
 
 // Mono float samples in [-1, 1] at the model's rate (24 kHz).

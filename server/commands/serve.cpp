@@ -38,6 +38,8 @@ ServerConfig merged_config(const ServeFlags& f, const CLI::App& cmd) {
   if (given("--wyoming-listen")) c.wyoming_listen = v.wyoming_listen;
   if (given("--max-slots")) c.max_slots = v.max_slots;
   if (given("--max-queue")) c.max_queue = v.max_queue;
+  if (given("--first-chunk-tokens")) c.first_chunk_tokens = v.first_chunk_tokens;
+  if (given("--chunk-growth")) c.chunk_growth = v.chunk_growth;
   if (given("--http-threads")) c.http_threads = v.http_threads;
   if (given("--max-input-chars")) c.limits.max_input_chars = v.limits.max_input_chars;
   if (given("--max-body-bytes")) c.limits.max_body_bytes = v.limits.max_body_bytes;
@@ -83,6 +85,13 @@ void add_serve_flags(CLI::App* cmd, ServeFlags& f) {
   cmd->add_option("--max-slots", v.max_slots, "Requests decoded together per model instance")
       ->capture_default_str();
   cmd->add_option("--max-queue", v.max_queue, "Requests waiting per instance (beyond: 429)")
+      ->capture_default_str();
+  cmd->add_option("--first-chunk-tokens", v.first_chunk_tokens,
+                  "Speech tokens in a stream's first audio chunk (latency: 25 a second of audio)")
+      ->capture_default_str();
+  cmd->add_option("--chunk-growth", v.chunk_growth,
+                  "Each later chunk this many times the one before, up to 100 tokens (larger: "
+                  "less work a stream, needs a faster device); 0: 4 on CUDA, 2 elsewhere")
       ->capture_default_str();
   cmd->add_option("--http-threads", v.http_threads, "REST worker threads (open streams at most)")
       ->capture_default_str();

@@ -85,7 +85,7 @@ void speak(TransportCore& core, const httplib::Request& req, httplib::Response& 
     const SpeechRequest request = openai ? parse_openai_speech_request(req.body, limits)
                                          : parse_native_tts_request(req.body, limits);
     const bool sse = request.stream_format == StreamFormat::kSse;
-    const bool streaming = request.stream || sse;
+    const bool streaming = request.streamed();
     const Submission submission = core.submit(request, log, request_deadline(req));
     auto stream =
         std::make_shared<AudioStream>(submission.handle, request.format,

@@ -9,6 +9,7 @@
 
 #include "engine/common/error.h"
 #include "engine/pipeline/pipeline.h"
+#include "engine/pipeline/stream_noise.h"
 #include "engine/runtime/engine.h"
 #include "tests/support/golden.h"
 #include "tests/support/pattern_models.h"
@@ -189,9 +190,10 @@ TEST(Engine, GraphsGiveTheAudioOfTheEagerEngine) {
       device.is_cpu() ? nano()
                       : pipeline::Pipeline::load(testing::pattern_checkpoint_dir(Variant::kNano),
                                                  Variant::kNano, load);
-  std::vector<SynthesisRequest> requests{request("Graphs, first of three.", 31, 30),
-                                         request("The second joins while the first speaks.", 32, 22),
-                                         request("Third, after the first.", 33, 16)};
+  std::vector<SynthesisRequest> requests{
+      request("Graphs, first of three.", 31, 30),
+      request("The second joins while the first speaks.", 32, 22),
+      request("Third, after the first.", 33, 16)};
   auto run = [&](bool graphs) {
     auto options = small_engine(2);
     options.cuda_graphs = options.flow_graphs = graphs;
@@ -287,6 +289,45 @@ TEST(Engine, BadRequestsAreRefusedAtSubmit) {
               ErrorCode::kInvalidArgument);
   expect_code(request("Fits the model, not the slot.", 1, 2000), ErrorCode::kInvalidArgument);
   expect_code(request(std::string(100000, 'a'), 1, 5), ErrorCode::kResourceExhausted);
+}
+
+// A caller that takes its audio whole gets each segment in one S3Gen pass: the one-shot decode
+// of T3's tokens with the stream's draws, where a streamed request re-runs the flow per chunk.
+TEST(Engine, WholeRequestsAreDecodedInOnePass) {
+  Engine engine(nano(), small_engine(2), "cpu");
+  const std::string text = "Decoded once, at the end.";
+  SynthesisRequest whole_request = request(text, 6, 30);
+  whole_request.streaming = false;
+  const Result whole = drain(engine.submit(whole_request));
+  ASSERT_EQ(whole.chunks.size(), 1u);
+  EXPECT_EQ(whole.chunks[0].tokens_generated, whole.record.speech_tokens);
+  EXPECT_EQ(whole.record.samples, (31 + 3) * 960);
+  const Result streamed = drain(engine.submit(request(text, 6, 30)));
+  ASSERT_GE(streamed.chunks.size(), 2u);
+  EXPECT_EQ(streamed.audio.size(), whole.audio.size());
+
+  // The same seed's tokens from the one-shot pipeline, vocoded with the stream's draws.
+  const auto oneshot =
+      nano()->synthesize(text, "", short_voice().get(), request(text, 6, 30).options);
+  ASSERT_EQ(oneshot.speech_tokens.size(1), 31 + 3);
+  pipeline::Draws draws;
+  draws.s3gen = pipeline::one_shot_draws(7, short_voice()->gen, oneshot.speech_tokens.size(1));
+  const auto reference = nano()->vocode(oneshot.speech_tokens, *short_voice(), draws, 7);
+  const std::vector<float> expected(reference.wav.data_ptr<float>(),
+                                    reference.wav.data_ptr<float>() + reference.wav.numel());
+  EXPECT_LT(max_diff(whole.audio, expected), 1e-4);
+  EXPECT_GT(max_diff(streamed.audio, expected), 1e-3) << "the streamed chunks are not one pass";
+}
+
+TEST(Engine, BadOptionsAreRefused) {
+  for (const int64_t growth : {-1, 17}) {
+    auto options = small_engine(1);
+    options.chunk_growth = growth;
+    EXPECT_THROW(Engine(nano(), options, "cpu"), Error) << "growth " << growth;
+  }
+  auto options = small_engine(1);
+  options.max_chunk_tokens = options.first_chunk_tokens - 1;
+  EXPECT_THROW(Engine(nano(), options, "cpu"), Error);
 }
 
 TEST(Engine, LongTextIsSplitAndSpokenInOrder) {

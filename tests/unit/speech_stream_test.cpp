@@ -342,6 +342,33 @@ TEST(SpeechStream, FewerTokensThanTheFirstChunkGiveOneFinalChunk) {
   EXPECT_LT((audio - reference).abs().max().item<double>(), 1e-4);
 }
 
+TEST(SpeechStream, WholeScheduleDecodesOncePastTheLastToken) {
+  SpeechStream stream(voice_a(true), 3, /*turbo_family=*/true, StreamSchedule::whole());
+  const std::vector<int64_t> tokens = random_tokens(40, 5);
+  const StreamRun run = run_stream(pattern_s3gen(true), stream, tokens, 1);
+  ASSERT_EQ(run.chunks.size(), 1u);
+  EXPECT_EQ(run.chunks[0].tokens_appended, 40) << "nothing is decoded before finish()";
+  const torch::Tensor reference = one_shot(pattern_s3gen(true), voice_a(true), tokens, 3, true);
+  ASSERT_EQ(run.audio.numel(), reference.numel());
+  EXPECT_LT((run.audio - reference).abs().max().item<double>(), 1e-4);
+}
+
+TEST(SpeechStream, GrowthSetsTheLaterChunks) {
+  SpeechStream stream(voice_a(true), 3, /*turbo_family=*/true, StreamSchedule{12, 100, 4});
+  const StreamRun run = run_stream(pattern_s3gen(true), stream, random_tokens(100, 6), 1);
+  // 100 tokens + 3 silences: 12, then 48, then 192 would need 60 + 192 + 3, so 43 go last.
+  ASSERT_EQ(run.chunks.size(), 3u);
+  const std::vector<int64_t> sizes = {12, 48, 43};
+  const std::vector<int64_t> ready_at = {15, 63, 100};
+  for (size_t k = 0; k < sizes.size(); ++k) {
+    EXPECT_EQ(run.chunks[k].chunk_tokens, sizes[k]) << "chunk " << k;
+    EXPECT_EQ(run.chunks[k].tokens_appended, ready_at[k]) << "chunk " << k;
+  }
+  EXPECT_EQ(run.audio.numel(), 103 * kSamplesPerToken);
+  for (const int64_t bad : {int64_t{0}, StreamSchedule::kMaxGrowth + 1})
+    EXPECT_THROW(SpeechStream(voice_a(true), 3, true, StreamSchedule{12, 100, bad}), Error);
+}
+
 TEST(SpeechStream, FinishWithoutTokens) {
   SpeechStream base(voice_a(true), 1, /*turbo_family=*/false);
   base.finish();
