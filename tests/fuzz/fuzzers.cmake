@@ -14,7 +14,7 @@ set(FUZZ_CODE
   engine/log/log.cpp
   engine/io/safetensors_header.cpp engine/io/safetensors.cpp engine/io/mapped_file.cpp
   engine/io/atomic_file.cpp engine/io/torch_archive.cpp engine/io/pickle_bounds.cpp
-  engine/dsp/audio_file.cpp
+  engine/dsp/audio_file.cpp engine/dsp/vorbis_headers.cpp
   engine/pipeline/conditionals_file.cpp
   server/request_fields.cpp server/speech_request.cpp server/api_error.cpp server/base64.cpp
   server/audio_format.cpp server/voice_name.cpp server/metrics.cpp server/voice_library.cpp
@@ -23,7 +23,7 @@ list(TRANSFORM FUZZ_CODE PREPEND ${CMAKE_SOURCE_DIR}/)
 file(GLOB FUZZ_TEXT_CODE CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/engine/text/*.cpp)
 find_package(ICU REQUIRED COMPONENTS uc)
 find_package(PkgConfig REQUIRED)
-pkg_check_modules(FUZZ_SNDFILE REQUIRED IMPORTED_TARGET sndfile)
+pkg_check_modules(FUZZ_SNDFILE REQUIRED IMPORTED_TARGET sndfile vorbis ogg)
 
 add_library(chatterbox_fuzz_code STATIC ${FUZZ_CODE} ${FUZZ_TEXT_CODE} ${FUZZ_DIR}/fuzz_input.cpp)
 target_include_directories(chatterbox_fuzz_code PUBLIC ${CMAKE_SOURCE_DIR})
@@ -40,7 +40,9 @@ target_precompile_headers(chatterbox_fuzz_code PRIVATE <torch/torch.h>)
 # Inputs near the third-party leaks of tests/sanitizers/lsan.supp leak on most mutations, and
 # libFuzzer then scans the whole heap after each run (suppressed or not): 2 runs a second instead
 # of hundreds; and at exit the unsuppressible fast-unwound stacks through libtorch fail the run.
-# These two fuzz without LeakSanitizer; the replays under make sanitize still check for leaks.
+# These fuzz without LeakSanitizer; the replays under make sanitize still check for leaks.
+# audio_upload's leak (libsndfile on malformed Vorbis headers) is fixed (engine/dsp/
+# vorbis_headers.h), but no libFuzzer run has yet shown its exit free of the libtorch stacks.
 set(FUZZ_NO_LEAK_CHECK audio_upload torch_archive)
 
 add_custom_target(fuzzers)
