@@ -88,11 +88,13 @@ std::vector<std::string> split_list(const std::string& list) {
   return out;
 }
 
-std::vector<int64_t> count_list(const std::string& list) {
+std::vector<int64_t> count_list(const std::string& list, int64_t minimum) {
   std::vector<int64_t> out;
   for (const auto& item : split_list(list)) {
     out.push_back(std::stoll(item));
-    if (out.back() < 1) fail(ErrorCode::kInvalidArgument, "counts must be positive: " + list);
+    if (out.back() < minimum)
+      fail(ErrorCode::kInvalidArgument,
+           "counts must be at least " + std::to_string(minimum) + ": " + list);
   }
   if (out.empty()) fail(ErrorCode::kInvalidArgument, "an empty list");
   return out;

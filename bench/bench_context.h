@@ -39,7 +39,7 @@ void parse_table_options(const std::string& table, int argc, char** argv,
                          const std::function<bool(const std::string&, const std::string&)>& take);
 // "a,b,c" -> {"a", "b", "c"}; the list options' values.
 std::vector<std::string> split_list(const std::string& list);
-std::vector<int64_t> count_list(const std::string& list);
+std::vector<int64_t> count_list(const std::string& list, int64_t minimum = 1);
 std::vector<Variant> variant_list(const std::string& list);
 std::vector<pipeline::Precision> precision_list(const std::string& list);
 

@@ -49,7 +49,7 @@ TableOptions parse(int argc, char** argv) {
     else if (name == "--streaming")
       o.streaming = split_list(value);
     else if (name == "--chunk-growth")
-      o.chunk_growth = count_list(value);
+      o.chunk_growth = count_list(value, 0);  // 0: the engine's default
     else if (name == "--max-len")
       o.max_len = std::stoll(value);
     else
