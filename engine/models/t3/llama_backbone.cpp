@@ -1,5 +1,7 @@
 #include "engine/models/t3/llama_backbone.h"
 
+#include <torch/version.h>
+
 #include "engine/models/t3/attention.h"
 #include "engine/models/t3/rope.h"
 
@@ -19,21 +21,35 @@ Linear stacked(const std::vector<Linear>& parts) {
   return joined;
 }
 
+// libtorch 2.4 and later have at::rms_norm, one kernel on CUDA when input and weight share a
+// dtype (its statistics still in float32).
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+#define CHATTERBOX_FUSED_RMS_NORM 1
+#endif
+
 }  // namespace
 
 LlamaBackbone::LlamaBackbone(const T3Config& config, const WeightReader& tfmr)
     : config_(config), dtype_(tfmr.dtype()) {
   const int64_t d = config.hidden;
   const int64_t attn = config.heads * config.head_dim;
+  // The blocks' norms in reduced precision when one fused kernel can take them there.
+  auto block_norm = [&](const WeightReader& w, const std::string& name) {
+    auto weight = w.full_precision().get(name, {d});
+#ifdef CHATTERBOX_FUSED_RMS_NORM
+    if (dtype_ != torch::kFloat32) weight = weight.to(dtype_);
+#endif
+    return weight;
+  };
   for (int64_t i = 0; i < config.layers; ++i) {
     auto w = tfmr.under("layers." + std::to_string(i) + ".");
     Layer layer;
-    layer.input_norm = w.full_precision().get("input_layernorm.weight", {d});
+    layer.input_norm = block_norm(w, "input_layernorm.weight");
     layer.qkv = stacked({Linear::load(w.under("self_attn.q_proj."), d, attn, false),
                          Linear::load(w.under("self_attn.k_proj."), d, attn, false),
                          Linear::load(w.under("self_attn.v_proj."), d, attn, false)});
     layer.o = Linear::load(w.under("self_attn.o_proj."), attn, d, false);
-    layer.post_attention_norm = w.full_precision().get("post_attention_layernorm.weight", {d});
+    layer.post_attention_norm = block_norm(w, "post_attention_layernorm.weight");
     layer.gate_up = stacked({Linear::load(w.under("mlp.gate_proj."), d, config.intermediate, false),
                              Linear::load(w.under("mlp.up_proj."), d, config.intermediate, false)});
     layer.down = Linear::load(w.under("mlp.down_proj."), config.intermediate, d, false);
@@ -50,6 +66,11 @@ KVCache LlamaBackbone::make_cache(int64_t rows, int64_t capacity) const {
 
 torch::Tensor LlamaBackbone::rms_norm(const torch::Tensor& x, const torch::Tensor& weight,
                                       torch::ScalarType out) const {
+#ifdef CHATTERBOX_FUSED_RMS_NORM
+  if (x.scalar_type() != torch::kFloat32 && weight.scalar_type() == x.scalar_type() &&
+      out == x.scalar_type())
+    return at::rms_norm(x, {x.size(-1)}, weight, config_.norm_eps);
+#endif
   const auto x32 = x.to(torch::kFloat32);
   auto variance = x32.pow(2).mean(-1, /*keepdim=*/true);
   auto normed = weight * (x32 * torch::rsqrt(variance + config_.norm_eps));
