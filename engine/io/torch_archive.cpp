@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <tuple>
 #include <unordered_map>
 
 #include "engine/common/error.h"
@@ -41,8 +42,10 @@ void check_storage_sizes(const c10::IValue& value, const RecordSizes& records,
 // libtorch's unpickler, given the pickle only after its numbers were checked, and storages
 // whose claimed size (from the pickle) is then held against the record each one reads.
 c10::IValue unpickle(caffe2::serialize::PyTorchStreamReader& reader, const std::string& path) {
-  const auto [pickle, pickle_size] = reader.getRecord("data.pkl");
-  const char* bytes = static_cast<const char*>(pickle.get());
+  // Not a structured binding: C++17 lambdas cannot capture those (clang refuses, gcc allows).
+  const auto record = reader.getRecord("data.pkl");
+  const char* bytes = static_cast<const char*>(std::get<0>(record).get());
+  const size_t pickle_size = std::get<1>(record);
   check_pickle_bounds(bytes, pickle_size, path);
   size_t read = 0;
   auto read_pickle = [&](char* buffer, size_t length) -> size_t {
