@@ -7,6 +7,7 @@
 #include "engine/common/error.h"
 #include "engine/common/variant.h"
 #include "engine/pipeline/precision.h"
+#include "engine/pipeline/speech_stream.h"
 
 namespace chatterbox::server {
 namespace {
@@ -156,8 +157,10 @@ void finish_server_config(ServerConfig& config) {
   const int64_t max_chunk = runtime::EngineOptions{}.max_chunk_tokens;
   if (config.first_chunk_tokens < 1 || config.first_chunk_tokens > max_chunk)
     bad("first_chunk_tokens", "must be from 1 to " + std::to_string(max_chunk));
-  if (config.chunk_growth < 0 || config.chunk_growth > 16)
-    bad("chunk_growth", "must be from 1 to 16, or 0 for the device's default");
+  const int64_t max_growth = pipeline::StreamSchedule::kMaxGrowth;
+  if (config.chunk_growth < 0 || config.chunk_growth > max_growth)
+    bad("chunk_growth",
+        "must be from 1 to " + std::to_string(max_growth) + ", or 0 for the device's default");
   if (config.http_threads < 2) bad("http_threads", "must be at least 2");
   if (config.shutdown_grace_seconds < 0) bad("shutdown_grace_seconds", "must not be negative");
   if (config.limits.max_input_chars < 1) bad("limits.max_input_chars", "must be at least 1");

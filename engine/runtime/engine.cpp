@@ -535,7 +535,8 @@ Engine::Engine(std::shared_ptr<const pipeline::Pipeline> pipeline, EngineOptions
       options_.chunk_growth > pipeline::StreamSchedule::kMaxGrowth)
     fail(ErrorCode::kInvalidArgument,
          "engine options: max_slots >= 1, max_queue >= 0, "
-         "1 <= first_chunk_tokens <= max_chunk_tokens and chunk_growth from 0 (auto) to 16");
+         "1 <= first_chunk_tokens <= max_chunk_tokens and chunk_growth from 0 (auto) to " +
+             std::to_string(pipeline::StreamSchedule::kMaxGrowth));
   if (options_.chunk_growth == 0) options_.chunk_growth = default_chunk_growth(*pipeline_);
   loop_ = std::make_unique<Loop>(*pipeline_, options_, device_name_, completed_);
 }
