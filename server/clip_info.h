@@ -5,13 +5,11 @@
 
 #include <string>
 
+#include "engine/dsp/audio_file.h"
+
 namespace chatterbox::server {
 
-struct ClipInfo {
-  int sample_rate = 0;
-  int channels = 0;
-  double seconds = 0;
-};
+using ClipInfo = dsp::AudioHeader;
 
 ClipInfo probe_clip(const std::string& bytes, size_t max_bytes, double max_seconds,
                     const std::string& field);

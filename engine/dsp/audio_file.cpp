@@ -95,22 +95,31 @@ std::string seconds_text(double s) {
   return out.str();
 }
 
-// Reads every frame, refusing more than the duration limit, and averages the channels.
-Audio decode(SNDFILE* file, const SF_INFO& info, const AudioLimits& limits,
-             const std::string& what) {
+sf_count_t max_frames(const SF_INFO& info, const AudioLimits& limits) {
+  const double frames = std::floor(limits.max_seconds * info.samplerate);
+  return static_cast<sf_count_t>(std::max(0.0, frames));
+}
+
+// Refuses a header without channels or rate, or announcing more than the duration limit.
+void check_header(const SF_INFO& info, const AudioLimits& limits, const std::string& what) {
   if (info.channels <= 0 || info.samplerate <= 0) {
     fail(ErrorCode::kCorruptData, what + " declares " + std::to_string(info.channels) +
                                       " channels at " + std::to_string(info.samplerate) +
                                       " Hz; it is not usable audio");
   }
-  const int channels = info.channels;
-  const double max_frames_d = std::floor(limits.max_seconds * info.samplerate);
-  const auto max_frames = static_cast<sf_count_t>(std::max(0.0, max_frames_d));
-  if (info.frames > max_frames) {
+  if (info.frames > max_frames(info, limits)) {
     fail(ErrorCode::kResourceExhausted,
          what + " lasts " + seconds_text(static_cast<double>(info.frames) / info.samplerate) +
              "; at most " + seconds_text(limits.max_seconds) + " is accepted");
   }
+}
+
+// Reads every frame, refusing more than the duration limit, and averages the channels.
+Audio decode(SNDFILE* file, const SF_INFO& info, const AudioLimits& limits,
+             const std::string& what) {
+  check_header(info, limits, what);
+  const int channels = info.channels;
+  const sf_count_t frame_limit = max_frames(info, limits);
 
   std::vector<float> mono;
   // The header's frame count is trusted for the reservation only up to 2^22 frames (16 MB).
@@ -129,7 +138,7 @@ Audio decode(SNDFILE* file, const SF_INFO& info, const AudioLimits& limits,
       for (int c = 0; c < channels; ++c) sum += frame[c];
       mono.push_back(channels == 1 ? frame[0] : sum / static_cast<float>(channels));
     }
-    if (static_cast<sf_count_t>(mono.size()) > max_frames) {
+    if (static_cast<sf_count_t>(mono.size()) > frame_limit) {
       fail(ErrorCode::kResourceExhausted,
            what + " lasts longer than the accepted " + seconds_text(limits.max_seconds));
     }
@@ -169,6 +178,20 @@ void check_size(size_t size, const AudioLimits& limits, const std::string& what)
                                             std::to_string(limits.max_bytes) +
                                             " bytes are accepted");
   }
+}
+
+// Opens encoded bytes for reading; `stream` must outlive the handle. Ogg Vorbis with headers
+// libsndfile would leak on is refused before it sees them (vorbis_headers.h).
+SndfileHandle open_bytes(ByteStream& stream, SF_INFO& info, const AudioLimits& limits,
+                         const std::string& what) {
+  const auto size = static_cast<size_t>(stream.size);
+  check_size(size, limits, what);
+  if (check_vorbis_headers(stream.data, size) == VorbisHeaders::kMalformed)
+    fail(ErrorCode::kInvalidArgument, what + " is Ogg Vorbis with malformed headers");
+  static SF_VIRTUAL_IO io = byte_stream_io();
+  SndfileHandle file(sf_open_virtual(&io, SFM_READ, &info, &stream));
+  if (!file) fail_open(what);
+  return file;
 }
 
 // ---- encoding ------------------------------------------------------------------------------
@@ -218,17 +241,19 @@ Audio read_audio_file(const std::string& path, const AudioLimits& limits) {
 
 Audio read_audio_bytes(const void* data, size_t size, const AudioLimits& limits) {
   const std::string what = "the uploaded audio";
-  check_size(size, limits, what);
-  if (check_vorbis_headers(data, size) == VorbisHeaders::kMalformed)
-    fail(ErrorCode::kInvalidArgument, what + " is Ogg Vorbis with malformed headers");
-  ByteStream stream;
-  stream.data = static_cast<const char*>(data);
-  stream.size = static_cast<sf_count_t>(size);
-  SF_VIRTUAL_IO io = byte_stream_io();
+  ByteStream stream{static_cast<const char*>(data), nullptr, static_cast<sf_count_t>(size)};
   SF_INFO info{};
-  SndfileHandle file(sf_open_virtual(&io, SFM_READ, &info, &stream));
-  if (!file) fail_open(what);
+  SndfileHandle file = open_bytes(stream, info, limits, what);
   return decode(file.get(), info, limits, what);
+}
+
+AudioHeader probe_audio_bytes(const void* data, size_t size, const AudioLimits& limits) {
+  const std::string what = "the uploaded audio";
+  ByteStream stream{static_cast<const char*>(data), nullptr, static_cast<sf_count_t>(size)};
+  SF_INFO info{};
+  open_bytes(stream, info, limits, what);  // closed again at once: `info` holds the header
+  check_header(info, limits, what);
+  return {info.samplerate, info.channels, static_cast<double>(info.frames) / info.samplerate};
 }
 
 void write_wav_file(const std::string& path, const torch::Tensor& samples, int sample_rate,

@@ -25,6 +25,13 @@ struct Audio {
   }
 };
 
+// What an encoded clip's header declares, read without decoding the samples.
+struct AudioHeader {
+  int sample_rate = 0;
+  int channels = 0;
+  double seconds = 0;  // from the header's frame count (an estimate for MP3 and Vorbis)
+};
+
 // Errors (chatterbox::Error): kInvalidArgument for empty input or bytes that are not a known
 // audio format; kCorruptData for malformed, truncated or non-finite audio, or a header with
 // no channels or no sample rate; kUnsupported for an encoding this libsndfile cannot decode;
@@ -33,6 +40,11 @@ Audio read_audio_file(const std::string& path, const AudioLimits& limits = {});
 Audio read_audio_bytes(const void* data, size_t size, const AudioLimits& limits = {});
 inline Audio read_audio_bytes(const std::string& bytes, const AudioLimits& limits = {}) {
   return read_audio_bytes(bytes.data(), bytes.size(), limits);
+}
+// The header only, with read_audio_bytes's errors for what a header shows.
+AudioHeader probe_audio_bytes(const void* data, size_t size, const AudioLimits& limits = {});
+inline AudioHeader probe_audio_bytes(const std::string& bytes, const AudioLimits& limits = {}) {
+  return probe_audio_bytes(bytes.data(), bytes.size(), limits);
 }
 
 enum class WavEncoding { kPcm16, kFloat32 };

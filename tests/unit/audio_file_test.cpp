@@ -302,6 +302,12 @@ TEST_F(VorbisHeadersTest, MalformedHeadersAreRefusedBeforeLibsndfile) {
   std::string message;
   EXPECT_EQ(error_of(first_page, {}, &message), ErrorCode::kInvalidArgument);
   EXPECT_NE(message.find("malformed headers"), std::string::npos) << message;
+  try {
+    dsp::probe_audio_bytes(first_page);
+    ADD_FAILURE() << "the header probe accepted malformed Vorbis headers";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << e.what();
+  }
 
   // A setup header cut short (its page's checksum then fails, so the page is missing).
   std::string cut = vorbis;
@@ -310,6 +316,23 @@ TEST_F(VorbisHeadersTest, MalformedHeadersAreRefusedBeforeLibsndfile) {
   cut[third_page - 40] = static_cast<char>(cut[third_page - 40] ^ 0x5a);
   EXPECT_EQ(dsp::check_vorbis_headers(cut.data(), cut.size()), dsp::VorbisHeaders::kMalformed);
   EXPECT_EQ(error_of(cut), ErrorCode::kInvalidArgument);
+}
+
+// The header probe (an upload's first look) sees what decoding would, without the samples.
+TEST_F(VorbisHeadersTest, HeaderProbeAgreesWithDecoding) {
+  for (const int format : {SF_FORMAT_OGG | SF_FORMAT_VORBIS, SF_FORMAT_WAV | SF_FORMAT_PCM_16,
+                           SF_FORMAT_FLAC | SF_FORMAT_PCM_16}) {
+    const std::string bytes = tone(format);
+    const dsp::AudioHeader header = dsp::probe_audio_bytes(bytes);
+    EXPECT_EQ(header.sample_rate, 16000) << std::hex << format;
+    EXPECT_EQ(header.channels, 1) << std::hex << format;
+    EXPECT_NEAR(header.seconds, 1.0, 0.01) << std::hex << format;
+    const AudioLimits half_a_second{size_t{1} << 20, 0.5};
+    EXPECT_EQ(error_of(bytes, half_a_second), ErrorCode::kResourceExhausted);
+    EXPECT_THROW(dsp::probe_audio_bytes(bytes, half_a_second), Error) << std::hex << format;
+  }
+  EXPECT_THROW(dsp::probe_audio_bytes(std::string("RIFF not really")), Error);
+  EXPECT_THROW(dsp::probe_audio_bytes(std::string()), Error);
 }
 
 TEST_F(VorbisHeadersTest, OtherAudioIsLeftToLibsndfile) {
