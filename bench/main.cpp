@@ -10,6 +10,9 @@
 // chatterbox-bench [--device D] ... replicas [--variant turbo] [--device-lists
 // "cuda:0;cuda:0,cuda:0"]
 //                  [--concurrency 64,256] [--tokens 50] [--precision auto]   (registry routing)
+// chatterbox-bench [--device D] ... stages [--variants turbo,original] [--precisions bf16]
+//                  [--batches 1,16,64] [--chunk-tokens 12,48,100] [--graphs on,off] [--reps 5]
+//                  (one S3Gen decode of stream chunks, split: flow encoder, estimator, HiFT)
 // chatterbox-bench http [--url http://127.0.0.1:8000] [--model nano] [--concurrency 1,4]
 //                  [--tokens 50] [--api-key KEY] [--repeats N]   (a running chatterboxd's REST)
 // Without --model-dir, each variant runs on a pattern model written once under the cache
@@ -28,6 +31,7 @@
 #include "bench/http/http_table.h"
 #endif
 #include "bench/replica_table.h"
+#include "bench/stages_table.h"
 #include "bench/t3_table.h"
 #include "engine/common/error.h"
 #include "engine/runtime/blas_check.h"
@@ -80,6 +84,7 @@ const Table* find_table(int argc, char** argv) {
       {"engine", chatterbox::bench::run_engine_table},
       {"t3", chatterbox::bench::run_t3_table},
       {"replicas", chatterbox::bench::run_replica_table},
+      {"stages", chatterbox::bench::run_stages_table},
 #ifdef CHATTERBOX_WITH_HTTP
       {"http", chatterbox::bench::run_http_table},
 #endif
