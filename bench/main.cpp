@@ -6,12 +6,14 @@
 //                  [--streaming on,off] [--chunk-growth 0,2,4]   (the serving engine, as a table)
 // chatterbox-bench [--device D] ... t3 [--variants original,turbo] [--precisions fp32,bf16]
 //                  [--batches 1,8,32,64] [--modes exact,bucketed,graphed] [--steps 50]
+//                  [--kernels on]   (Kineto builds: each row's kernels, bench/kernel_profile.h)
 //                  (the T3 decode step, as a table)
 // chatterbox-bench [--device D] ... replicas [--variant turbo] [--device-lists
 // "cuda:0;cuda:0,cuda:0"]
 //                  [--concurrency 64,256] [--tokens 50] [--precision auto]   (registry routing)
 // chatterbox-bench [--device D] ... stages [--variants turbo,original] [--precisions bf16]
 //                  [--batches 1,16,64] [--chunk-tokens 12,48,100] [--graphs on,off] [--reps 5]
+//                  [--cudnn deterministic,benchmark] [--kernels on]
 //                  (one S3Gen decode of stream chunks, split: flow encoder, estimator, HiFT)
 // chatterbox-bench http [--url http://127.0.0.1:8000] [--model nano] [--concurrency 1,4]
 //                  [--tokens 50] [--api-key KEY] [--repeats N]   (a running chatterboxd's REST)

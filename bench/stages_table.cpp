@@ -10,6 +10,7 @@
 
 #include "bench/bench_context.h"
 #include "bench/bench_inputs.h"
+#include "bench/kernel_profile.h"
 #include "engine/common/error.h"
 #include "engine/models/s3gen/estimator_graphs.h"
 #include "engine/models/shape_graphs.h"
@@ -28,6 +29,7 @@ struct TableOptions {
   std::vector<std::string> graphs{"on"};
   std::vector<std::string> cudnn{"deterministic"};  // the server's setting; or "benchmark"
   int64_t reps = 5;
+  bool kernels = false;  // before each row, the kernels of its flow and its HiFT call
 };
 
 TableOptions parse(int argc, char** argv) {
@@ -45,6 +47,8 @@ TableOptions parse(int argc, char** argv) {
       o.graphs = split_list(value);
     else if (name == "--cudnn")
       o.cudnn = split_list(value);
+    else if (name == "--kernels" && (value == "on" || value == "off"))
+      o.kernels = value == "on";
     else if (name == "--reps")
       o.reps = std::stoll(value);
     else
@@ -97,7 +101,7 @@ struct Split {
 };
 
 Split measure(const s3::S3Gen& s3gen, const s3::ReferenceEmbedding& ref, int64_t batch,
-              int64_t tokens, s3::EstimatorGraphs* graphs, int64_t reps) {
+              int64_t tokens, s3::EstimatorGraphs* graphs, int64_t reps, bool kernels) {
   const s3::FlowInputs in = chunk_inputs(ref, batch, tokens);
   const int64_t steps = s3gen.default_steps();
   const int64_t frames = s3::kTokenMelRatio * (ref.prompt_token.size(1) + tokens);
@@ -108,6 +112,16 @@ Split measure(const s3::S3Gen& s3gen, const s3::ReferenceEmbedding& ref, int64_t
   };
   Split split;
   split.flow_ms = flow(steps);
+  if (kernels) {
+    std::printf("  the flow's kernels, one call:\n");
+    print_kernels(profile_kernels([&] {
+                    s3::FlowNoise noise;
+                    noise.generator = at::make_generator<at::CPUGeneratorImpl>(0);
+                    s3gen.flow_chunk(in, noise, steps, graphs);
+                    synchronize();
+                  }),
+                  1);
+  }
   split.step_ms = (split.flow_ms - flow(1)) / static_cast<double>(steps - 1);
   split.row_frames = batch * frames;
   const torch::Tensor mel = torch::randn({batch, s3::kMelBins, 2 * tokens}).to(device()) - 5.0;
@@ -146,7 +160,8 @@ int run_stages_table(int argc, char** argv) {
             graphs = std::make_unique<s3::EstimatorGraphs>(s3gen.device());
           for (int64_t batch : o.batches)
             for (int64_t tokens : o.chunk_tokens) {
-              const Split s = measure(s3gen, voice.gen, batch, tokens, graphs.get(), o.reps);
+              const Split s =
+                  measure(s3gen, voice.gen, batch, tokens, graphs.get(), o.reps, o.kernels);
               const double steps = static_cast<double>(s3gen.default_steps());
               const double audio_s = static_cast<double>(batch * tokens) / 25.0;
               std::printf(

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bench/bench_context.h"
+#include "bench/kernel_profile.h"
 #include "engine/common/error.h"
 #include "engine/models/t3/t3_decoder.h"
 #include "engine/pipeline/pipeline.h"
@@ -25,6 +26,7 @@ struct TableOptions {
   std::vector<int64_t> batches{1, 8, 32, 64};
   std::vector<models::t3::T3StepMode> modes{models::t3::fastest_step_mode(device())};
   int64_t steps = 50;
+  bool kernels = false;  // after each row, the kernels of `steps` more steps (kernel_profile.h)
 };
 
 const char* mode_name(models::t3::T3StepMode mode) {
@@ -68,6 +70,8 @@ TableOptions parse(int argc, char** argv) {
       o.modes = mode_list(value);
     else if (name == "--steps")
       o.steps = std::stoll(value);
+    else if (name == "--kernels" && (value == "on" || value == "off"))
+      o.kernels = value == "on";
     else
       return false;
     return true;
@@ -83,14 +87,16 @@ struct Row {
   double peak_mib = -1;
 };
 
-// `batch` requests prefilled together, then `steps` decode steps timed while all are active.
-Row measure(const pipeline::Pipeline& p, models::t3::T3StepMode mode, int64_t batch,
-            int64_t steps) {
+// `batch` requests prefilled together, then `steps` decode steps timed while all are active;
+// with `kernels`, `steps` more are profiled after them.
+Row measure(const pipeline::Pipeline& p, models::t3::T3StepMode mode, int64_t batch, int64_t steps,
+            bool kernels = false) {
   const auto& model = *p.t3();
   const auto cond = p.t3_conditionals(p.request_voice(nullptr, 0.5));
   const auto text = p.text_tokens(kText, "");
   auto options = models::t3::T3GenerationOptions::defaults_for(model.config());
-  options.max_new_tokens = steps + 2;
+  const int64_t profiled = kernels ? steps : 0;
+  options.max_new_tokens = steps + profiled + 2;
   std::vector<std::unique_ptr<sampling::GeneratorUniforms>> uniforms;
   std::vector<models::t3::T3DecodeRequest> requests;
   for (int64_t i = 0; i < batch; ++i) {
@@ -98,8 +104,8 @@ Row measure(const pipeline::Pipeline& p, models::t3::T3StepMode mode, int64_t ba
     requests.push_back({cond, text, options, uniforms.back().get()});
   }
   runtime::reset_peak_device_bytes(device());
-  models::t3::T3Decoder decoder(model, batch, model.prefill_length(cond, text.size(1)) + steps + 4,
-                                mode);
+  models::t3::T3Decoder decoder(
+      model, batch, model.prefill_length(cond, text.size(1)) + steps + profiled + 4, mode);
   decoder.prefill(requests);
   decoder.step();  // the first step after a prefill allocates (and captures); leave it out
   synchronize();
@@ -117,6 +123,14 @@ Row measure(const pipeline::Pipeline& p, models::t3::T3StepMode mode, int64_t ba
   row.cache_mib = static_cast<double>(decoder.cache_bytes()) / (1 << 20);
   const int64_t peak = runtime::peak_device_bytes(device());
   if (peak >= 0) row.peak_mib = static_cast<double>(peak) / (1 << 20);
+  if (kernels) {
+    int64_t run = 0;
+    const auto totals = profile_kernels([&] {
+      for (; run < profiled && decoder.active() == batch; ++run) decoder.step();
+      synchronize();
+    });
+    print_kernels(totals, run);
+  }
   return row;
 }
 
@@ -137,7 +151,7 @@ int run_t3_table(int argc, char** argv) {
       for (auto mode : o.modes) {
         measure(*p, mode, 1, 4);  // warm-up
         for (int64_t batch : o.batches) {
-          const Row row = measure(*p, mode, batch, o.steps);
+          const Row row = measure(*p, mode, batch, o.steps, o.kernels);
           std::printf("%-10s %-5s %-9s %6lld %12.3f %13.1f %13.1f %13.1f\n", variant_name(variant),
                       pipeline::precision_name(precision), mode_name(mode),
                       static_cast<long long>(batch), row.ms_per_step, row.tokens_per_s,

@@ -6,7 +6,7 @@
 namespace chatterbox::bench {
 
 // argv after "t3": --variants original,turbo --precisions fp32,bf16 --batches 1,8,32,64
-//                  --modes exact,bucketed,graphed --steps 50
+//                  --modes exact,bucketed,graphed --steps 50 --kernels off|on
 int run_t3_table(int argc, char** argv);
 
 }  // namespace chatterbox::bench
