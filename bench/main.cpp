@@ -13,7 +13,7 @@
 //                  [--concurrency 64,256] [--tokens 50] [--precision auto]   (registry routing)
 // chatterbox-bench [--device D] ... stages [--variants turbo,original] [--precisions bf16]
 //                  [--batches 1,16,64] [--chunk-tokens 12,48,100] [--graphs on,off] [--reps 5]
-//                  [--cudnn deterministic,benchmark] [--kernels on]
+//                  [--cudnn deterministic,benchmark] [--tf32 off,on] [--kernels on]
 //                  (one S3Gen decode of stream chunks, split: flow encoder, estimator, HiFT)
 // chatterbox-bench http [--url http://127.0.0.1:8000] [--model nano] [--concurrency 1,4]
 //                  [--tokens 50] [--api-key KEY] [--repeats N]   (a running chatterboxd's REST)

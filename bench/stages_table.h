@@ -9,6 +9,7 @@ namespace chatterbox::bench {
 
 // argv after "stages": --variants turbo,original --precisions bf16 --batches 1,16,64
 //                      --chunk-tokens 12,48,100 --graphs on,off --cudnn deterministic,benchmark
+//                      --tf32 off,on
 //                      --reps 5 --kernels off|on
 int run_stages_table(int argc, char** argv);
 
