@@ -1,8 +1,8 @@
 #pragma once
 // Scaled dot-product attention for the T3 backbones and the perceiver, with masks built from
-// cache positions. On libtorch >= 2 it calls at::scaled_dot_product_attention; on 1.13 it
-// computes softmax(q k^T / sqrt(d)) v with plain ops. Both give the same numbers within float
-// rounding.
+// cache positions. On libtorch >= 2 it calls at::scaled_dot_product_attention, except for
+// decode steps (one query a row) in bf16/fp16 on CUDA; those, and everything on 1.13, compute
+// softmax(q k^T / sqrt(d)) v with plain ops. All give the same numbers within float rounding.
 
 #include <torch/torch.h>
 
