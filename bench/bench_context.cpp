@@ -1,5 +1,7 @@
 #include "bench/bench_context.h"
 
+#include <algorithm>
+
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -86,6 +88,25 @@ std::vector<std::string> split_list(const std::string& list) {
   for (std::string item; std::getline(in, item, ',');)
     if (!item.empty()) out.push_back(item);
   return out;
+}
+
+std::vector<std::string> choice_list(const std::string& option, const std::string& list,
+                                     const std::vector<std::string>& allowed) {
+  const auto items = split_list(list);
+  for (const auto& item : items)
+    if (std::find(allowed.begin(), allowed.end(), item) == allowed.end()) {
+      std::string names;
+      for (const auto& a : allowed) names += (names.empty() ? "" : ", ") + a;
+      fail(ErrorCode::kInvalidArgument,
+           option + " takes " + names + " or a list of them, not \"" + item + "\"");
+    }
+  return items;
+}
+
+bool on_off(const std::string& option, const std::string& value) {
+  if (value != "on" && value != "off")
+    fail(ErrorCode::kInvalidArgument, option + " takes on or off, not \"" + value + "\"");
+  return value == "on";
 }
 
 std::vector<int64_t> count_list(const std::string& list, int64_t minimum) {

@@ -40,6 +40,11 @@ void parse_table_options(const std::string& table, int argc, char** argv,
 // "a,b,c" -> {"a", "b", "c"}; the list options' values.
 std::vector<std::string> split_list(const std::string& list);
 std::vector<int64_t> count_list(const std::string& list, int64_t minimum = 1);
+// A list whose every item is one of `allowed`; otherwise Error(kInvalidArgument) naming `option`.
+std::vector<std::string> choice_list(const std::string& option, const std::string& list,
+                                     const std::vector<std::string>& allowed);
+// "on" -> true, "off" -> false; anything else is Error(kInvalidArgument) naming `option`.
+bool on_off(const std::string& option, const std::string& value);
 std::vector<Variant> variant_list(const std::string& list);
 std::vector<pipeline::Precision> precision_list(const std::string& list);
 

@@ -46,29 +46,19 @@ TableOptions parse(int argc, char** argv) {
     else if (name == "--chunk-tokens")
       o.chunk_tokens = count_list(value);
     else if (name == "--graphs")
-      o.graphs = split_list(value);
+      o.graphs = choice_list("stages: --graphs", value, {"on", "off"});
     else if (name == "--cudnn")
-      o.cudnn = split_list(value);
+      o.cudnn = choice_list("stages: --cudnn", value, {"deterministic", "benchmark"});
     else if (name == "--tf32")
-      o.tf32 = split_list(value);
-    else if (name == "--kernels" && (value == "on" || value == "off"))
-      o.kernels = value == "on";
+      o.tf32 = choice_list("stages: --tf32", value, {"off", "on"});
+    else if (name == "--kernels")
+      o.kernels = on_off("stages: --kernels", value);
     else if (name == "--reps")
       o.reps = std::stoll(value);
     else
       return false;
     return true;
   });
-  for (const auto& g : o.graphs)
-    if (g != "on" && g != "off")
-      fail(ErrorCode::kInvalidArgument, "stages: --graphs takes on and off, not \"" + g + "\"");
-  for (const auto& c : o.cudnn)
-    if (c != "deterministic" && c != "benchmark")
-      fail(ErrorCode::kInvalidArgument,
-           "stages: --cudnn takes deterministic and benchmark, not \"" + c + "\"");
-  for (const auto& t : o.tf32)
-    if (t != "on" && t != "off")
-      fail(ErrorCode::kInvalidArgument, "stages: --tf32 takes on and off, not \"" + t + "\"");
   if (o.reps < 1) fail(ErrorCode::kInvalidArgument, "stages: --reps must be at least 1");
   return o;
 }
@@ -114,13 +104,12 @@ Split measure(const s3::S3Gen& s3gen, const s3::ReferenceEmbedding& ref, int64_t
   const int64_t steps = s3gen.default_steps();
   const int64_t frames = s3::kTokenMelRatio * (ref.prompt_token.size(1) + tokens);
   torch::Tensor last_mel;
-  auto flow = [&](int64_t n) {
-    return best_ms(reps, [&] {
-      s3::FlowNoise noise;
-      noise.generator = at::make_generator<at::CPUGeneratorImpl>(0);
-      last_mel = s3gen.flow_chunk(in, noise, n, graphs);
-    });
+  auto run_flow = [&](int64_t n) {
+    s3::FlowNoise noise;
+    noise.generator = at::make_generator<at::CPUGeneratorImpl>(0);
+    last_mel = s3gen.flow_chunk(in, noise, n, graphs);
   };
+  auto flow = [&](int64_t n) { return best_ms(reps, [&] { run_flow(n); }); };
   Split split;
   split.flow_ms = flow(steps);
   split.mel = last_mel.to(torch::kCPU);
@@ -128,9 +117,7 @@ Split measure(const s3::S3Gen& s3gen, const s3::ReferenceEmbedding& ref, int64_t
   if (kernels) {
     std::printf("  the flow's kernels, one call:\n");
     print_kernels(profile_kernels([&] {
-                    s3::FlowNoise noise;
-                    noise.generator = at::make_generator<at::CPUGeneratorImpl>(0);
-                    s3gen.flow_chunk(in, noise, steps, graphs);
+                    run_flow(steps);
                     synchronize();
                   }),
                   1);

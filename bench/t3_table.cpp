@@ -70,8 +70,8 @@ TableOptions parse(int argc, char** argv) {
       o.modes = mode_list(value);
     else if (name == "--steps")
       o.steps = std::stoll(value);
-    else if (name == "--kernels" && (value == "on" || value == "off"))
-      o.kernels = value == "on";
+    else if (name == "--kernels")
+      o.kernels = on_off("t3: --kernels", value);
     else
       return false;
     return true;
